@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import healthRoutes from './health/routes.ts';
+import authRoutes from './auth/routes.ts';
+import homeRoutes from './home/routes.ts';
+
+/** Every feature's routes, registered in one place. A new feature adds one line here. */
+export async function featureRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(homeRoutes);
+}

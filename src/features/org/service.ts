@@ -1,0 +1,82 @@
+import { audit } from '../../platform/audit/index.ts';
+import { auditContext, type ServiceContext } from '../../platform/context.ts';
+import { nowIso } from '../../platform/db/index.ts';
+import type { OrgUnit, UnitKind } from '../../platform/db/types.ts';
+import { ValidationError } from '../../platform/errors/index.ts';
+import { requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
+import * as q from './queries.ts';
+
+export interface UnitNode extends OrgUnit {
+  children: UnitNode[];
+  depth: number;
+}
+
+/** Builds a tree from units sorted by path; units whose parent is out of view become roots. */
+export function toTree(units: OrgUnit[]): UnitNode[] {
+  const byId = new Map<number, UnitNode>();
+  const roots: UnitNode[] = [];
+  for (const u of units) {
+    const node: UnitNode = { ...u, children: [], depth: 0 };
+    byId.set(u.id, node);
+    const parent = u.parent_id == null ? undefined : byId.get(u.parent_id);
+    if (parent) {
+      node.depth = parent.depth + 1;
+      parent.children.push(node);
+    } else roots.push(node);
+  }
+  return roots;
+}
+
+export async function visibleUnits(ctx: ServiceContext): Promise<OrgUnit[]> {
+  const principal = requirePermission(ctx.principal, 'org:view');
+  return q.unitsUnder(ctx.db, scopePaths(principal, 'org:view'));
+}
+
+/** Units where the principal may manage (create under, rename, archive). */
+export async function manageableUnits(ctx: ServiceContext): Promise<OrgUnit[]> {
+  const principal = requirePermission(ctx.principal, 'org:manage');
+  return q.unitsUnder(ctx.db, scopePaths(principal, 'org:manage'));
+}
+
+export async function getUnit(ctx: ServiceContext, id: number): Promise<OrgUnit> {
+  const unit = Number.isSafeInteger(id) ? await q.unitById(ctx.db, id) : undefined;
+  requireInScope(ctx.principal, 'org:view', unit);
+  return unit as OrgUnit;
+}
+
+/** The trust is the only root; everything else sits below it. */
+function checkKind(kind: UnitKind): void {
+  if (kind === 'trust') throw ValidationError.one('kind', 'errors.unit.trustOnlyAtTop');
+}
+
+export async function createUnit(ctx: ServiceContext, input: { name: string; kind: UnitKind; parentId: number }): Promise<OrgUnit> {
+  const parent = await q.unitById(ctx.db, input.parentId);
+  if (!parent || parent.archived_at) throw ValidationError.one('parentId', 'errors.unit.parentRequired');
+  requireInScope(ctx.principal, 'org:manage', parent);
+  checkKind(input.kind);
+  const unit = await q.insertUnit(ctx.db, input, nowIso());
+  await audit(ctx.db, auditContext(ctx), { action: 'org_unit.created', entityType: 'org_unit', entityId: unit.id });
+  return unit;
+}
+
+export async function renameUnit(ctx: ServiceContext, id: number, name: string): Promise<void> {
+  const unit = await getUnit(ctx, id);
+  requireInScope(ctx.principal, 'org:manage', unit);
+  await ctx.db.updateTable('org_units').set({ name }).where('id', '=', id).execute();
+  await audit(ctx.db, auditContext(ctx), { action: 'org_unit.renamed', entityType: 'org_unit', entityId: id });
+}
+
+/** Archiving hides a unit; it keeps its history. A unit with open children cannot be archived. */
+export async function archiveUnit(ctx: ServiceContext, id: number): Promise<void> {
+  const unit = await getUnit(ctx, id);
+  requireInScope(ctx.principal, 'org:manage', unit);
+  if (unit.parent_id == null) throw ValidationError.one('unit', 'errors.unit.cannotArchiveTrust');
+  if ((await q.childCount(ctx.db, id)) > 0) throw ValidationError.one('unit', 'errors.unit.hasChildren');
+  await ctx.db.updateTable('org_units').set({ archived_at: nowIso() }).where('id', '=', id).execute();
+  await audit(ctx.db, auditContext(ctx), { action: 'org_unit.archived', entityType: 'org_unit', entityId: id });
+}
+
+export const rootUnit = q.rootUnit;
+export const insertUnit = q.insertUnit;
+export const unitsUnder = q.unitsUnder;
+export const unitById = q.unitById;

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { ROLES } from '../../platform/db/types.ts';
+import { email } from '../auth/schemas.ts';
+
+export const personName = z.string({ error: 'errors.name.required' }).min(1, 'errors.name.required').max(120, 'errors.name.tooLong');
+
+export const roleGrantSchema = z.object({
+  unitId: z.coerce.number({ error: 'errors.unit.required' }).int('errors.unit.required').positive('errors.unit.required'),
+  role: z.enum(ROLES, { error: 'errors.role.required' }),
+});
+
+export const inviteSchema = z.object({ email, name: personName }).and(roleGrantSchema);

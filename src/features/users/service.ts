@@ -1,0 +1,123 @@
+import { audit } from '../../platform/audit/index.ts';
+import { hashPassword, newSecret } from '../../platform/auth/crypto.ts';
+import { destroyUserSessions } from '../../platform/auth/sessions.ts';
+import { auditContext, type ServiceContext } from '../../platform/context.ts';
+import { nowIso, type Db } from '../../platform/db/index.ts';
+import type { Role, User } from '../../platform/db/types.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
+import { can, requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
+import { sendTokenEmail } from '../auth/service.ts';
+import * as org from '../org/service.ts';
+import * as q from './queries.ts';
+
+export const PAGE_SIZE = 25;
+
+export async function listUsers(ctx: ServiceContext, opts: { after?: number; search?: string }) {
+  const principal = requirePermission(ctx.principal, 'users:manage');
+  const rows = await q.listUsers(ctx.db, scopePaths(principal, 'users:manage'), { ...opts, limit: PAGE_SIZE + 1 });
+  return { users: rows.slice(0, PAGE_SIZE), nextAfter: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]?.id : undefined };
+}
+
+/** A user is in scope when they hold a role in the manager's units, or none at all yet. */
+async function userInScope(ctx: ServiceContext, id: number): Promise<User> {
+  const principal = requirePermission(ctx.principal, 'users:manage');
+  const user = Number.isSafeInteger(id) ? await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  if (!user) throw new NotFoundError();
+  const grants = await q.grantsOf(ctx.db, id);
+  if (grants.length > 0 && !grants.some((g) => can(principal, 'users:manage', { path: g.unit_path }))) throw new NotFoundError();
+  return user;
+}
+
+export async function getUser(ctx: ServiceContext, id: number) {
+  const user = await userInScope(ctx, id);
+  const grants = await q.grantsOf(ctx.db, id);
+  await audit(ctx.db, auditContext(ctx), { action: 'user.viewed', entityType: 'user', entityId: id, subjectUserId: id });
+  const { password_hash, ...safe } = user;
+  return { user: { ...safe, has_password: password_hash != null }, grants };
+}
+
+async function insertUser(db: Db, input: { email: string; name: string; passwordHash: string | null }): Promise<number> {
+  const row = await db
+    .insertInto('users')
+    .values({ email: input.email.toLowerCase(), name: input.name, password_hash: input.passwordHash, failed_sign_ins: 0, created_at: nowIso() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function emailTaken(db: Db, email: string): Promise<boolean> {
+  return !!(await db.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst());
+}
+
+/** Creates an account with one role and emails an invitation to choose a password. */
+export async function inviteUser(ctx: ServiceContext, input: { email: string; name: string; unitId: number; role: Role }): Promise<number> {
+  requirePermission(ctx.principal, 'users:manage');
+  const unit = await org.unitById(ctx.db, input.unitId);
+  if (!unit || !can(ctx.principal, 'users:manage', unit)) throw ValidationError.one('unitId', 'errors.unit.required');
+  if (await emailTaken(ctx.db, input.email)) throw ValidationError.one('email', 'errors.email.taken');
+  const id = await insertUser(ctx.db, { email: input.email, name: input.name, passwordHash: null });
+  await ctx.db.insertInto('role_grants').values({ user_id: id, unit_id: input.unitId, role: input.role, created_at: nowIso() }).execute();
+  await sendTokenEmail(ctx.db, ctx.config.baseUrl, { id, email: input.email, name: input.name }, 'invite');
+  await audit(ctx.db, auditContext(ctx), { action: 'user.invited', entityType: 'user', entityId: id, subjectUserId: id, details: { role: input.role, unitId: input.unitId } });
+  return id;
+}
+
+export async function resendInvitation(ctx: ServiceContext, id: number): Promise<void> {
+  const user = await userInScope(ctx, id);
+  await sendTokenEmail(ctx.db, ctx.config.baseUrl, user, 'invite');
+  await audit(ctx.db, auditContext(ctx), { action: 'user.invitation_resent', entityType: 'user', entityId: id, subjectUserId: id });
+}
+
+export async function grantRole(ctx: ServiceContext, userId: number, input: { unitId: number; role: Role }): Promise<void> {
+  await userInScope(ctx, userId);
+  const unit = await org.unitById(ctx.db, input.unitId);
+  if (!unit || !can(ctx.principal, 'users:manage', unit)) throw ValidationError.one('unitId', 'errors.unit.required');
+  const existing = await ctx.db
+    .selectFrom('role_grants')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('unit_id', '=', input.unitId)
+    .where('role', '=', input.role)
+    .executeTakeFirst();
+  if (existing) throw ValidationError.one('role', 'errors.role.alreadyHeld');
+  await ctx.db.insertInto('role_grants').values({ user_id: userId, unit_id: input.unitId, role: input.role, created_at: nowIso() }).execute();
+  await audit(ctx.db, auditContext(ctx), { action: 'role.granted', entityType: 'user', entityId: userId, subjectUserId: userId, details: input });
+}
+
+export async function revokeRole(ctx: ServiceContext, userId: number, grantId: number): Promise<void> {
+  await userInScope(ctx, userId);
+  const grant = (await q.grantsOf(ctx.db, userId)).find((g) => g.id === grantId);
+  requireInScope(ctx.principal, 'users:manage', grant ? { path: grant.unit_path } : undefined);
+  if (userId === ctx.principal?.userId && grant?.role === 'admin') throw ValidationError.one('role', 'errors.role.ownAdmin');
+  await ctx.db.deleteFrom('role_grants').where('id', '=', grantId).execute();
+  await audit(ctx.db, auditContext(ctx), { action: 'role.revoked', entityType: 'user', entityId: userId, subjectUserId: userId, details: { role: grant?.role, unitId: grant?.unit_id } });
+}
+
+/** Disabling ends every session and token use at once: both are checked on each request. */
+export async function setDisabled(ctx: ServiceContext, id: number, disabled: boolean): Promise<void> {
+  await userInScope(ctx, id);
+  if (disabled && id === ctx.principal?.userId) throw ValidationError.one('user', 'errors.user.disableSelf');
+  await ctx.db.updateTable('users').set({ disabled_at: disabled ? nowIso() : null }).where('id', '=', id).execute();
+  if (disabled) await destroyUserSessions(ctx.db, id);
+  await audit(ctx.db, auditContext(ctx), { action: disabled ? 'user.disabled' : 'user.enabled', entityType: 'user', entityId: id, subjectUserId: id });
+}
+
+/** For the CLI and first start: an admin on the trust (creating the trust unit if there is none). */
+export async function createAdmin(db: Db, input: { email: string; name: string; password: string; trustName?: string }): Promise<number> {
+  if (await emailTaken(db, input.email)) throw ValidationError.one('email', 'errors.email.taken');
+  const trust = (await org.rootUnit(db)) ?? (await org.insertUnit(db, { name: input.trustName ?? 'Your NHS Trust', kind: 'trust', parentId: null }, nowIso()));
+  const id = await insertUser(db, { email: input.email, name: input.name, passwordHash: await hashPassword(input.password) });
+  await db.insertInto('role_grants').values({ user_id: id, unit_id: trust.id, role: 'admin', created_at: nowIso() }).execute();
+  await audit(db, { actorUserId: null, ip: null }, { action: 'user.created_admin', entityType: 'user', entityId: id, subjectUserId: id });
+  return id;
+}
+
+/** On the very first start there is nobody to sign in as: make an admin with a generated password. */
+export async function bootstrapFirstAdmin(db: Db): Promise<{ email: string; password: string } | null> {
+  const any = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
+  if (any) return null;
+  const password = newSecret(12);
+  const email = 'admin@example.org';
+  await createAdmin(db, { email, name: 'Administrator', password });
+  return { email, password };
+}

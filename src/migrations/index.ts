@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m001 from './001_foundation.ts';
+
+/** Every migration, in order. Add new ones here: one set runs on both databases. */
+export const migrations: Record<string, Migration> = {
+  '001_foundation': m001,
+};

@@ -1,0 +1,153 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
+import nodemailer from 'nodemailer';
+import type { Dialect } from '../db/index.ts';
+import { nowIso } from '../db/index.ts';
+import type { Database, OutboxMessage } from '../db/types.ts';
+
+export interface EmailToSend {
+  /** Same key, same message: enqueueing twice is a no-op, and the SMTP Message-ID is derived from it. */
+  idempotencyKey: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** Write the message in the caller's transaction, so it is sent if and only if the change commits. */
+export async function enqueueEmail(db: Kysely<Database> | Transaction<Database>, email: EmailToSend): Promise<void> {
+  const now = nowIso();
+  await db
+    .insertInto('outbox')
+    .values({
+      idempotency_key: email.idempotencyKey,
+      channel: 'email',
+      recipient: email.to,
+      subject: email.subject,
+      body_text: email.text,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+}
+
+export interface Mailer {
+  send(message: OutboxMessage, from: string): Promise<void>;
+}
+
+/** SMTP when SMTP_URL is set; otherwise each message is written as an .eml file under data/mail. */
+export function createMailer(options: { smtpUrl?: string | undefined; dataDir: string }): Mailer {
+  const transport = options.smtpUrl
+    ? nodemailer.createTransport(options.smtpUrl)
+    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(message, from) {
+      const info = await transport.sendMail({
+        from,
+        to: message.recipient,
+        subject: message.subject,
+        text: message.body_text,
+        messageId: `<${message.idempotency_key}@alongside>`,
+      });
+      if (!options.smtpUrl) {
+        const dir = join(options.dataDir, 'mail');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `${message.id}.eml`), (info as unknown as { message: Buffer }).message);
+      }
+    },
+  };
+}
+
+export const MAX_ATTEMPTS = 8;
+
+/** Exponential backoff: 30s, 1m, 2m, 4m … capped at 1 hour. */
+export function backoffMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+/** Claims due messages so two workers never send the same one. */
+async function claimDue(db: Kysely<Database>, dialect: Dialect, limit: number): Promise<OutboxMessage[]> {
+  const now = nowIso();
+  const lease = new Date(Date.now() + 120_000).toISOString();
+  return db
+    .updateTable('outbox')
+    .set({ locked_until: lease })
+    .where('id', 'in', (qb) => {
+      let q = qb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+        .orderBy('id')
+        .limit(limit);
+      if (dialect === 'postgres') q = q.forUpdate().skipLocked();
+      return q;
+    })
+    .returningAll()
+    .execute();
+}
+
+export interface DeliveryReport {
+  sent: number;
+  failed: number;
+}
+
+/** One pass of the worker: deliver what is due, reschedule failures with backoff. */
+export async function deliverDue(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  mailer: Mailer,
+  from: string,
+  limit = 20,
+): Promise<DeliveryReport> {
+  const report = { sent: 0, failed: 0 };
+  for (const message of await claimDue(db, dialect, limit)) {
+    try {
+      await mailer.send(message, from);
+      await db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: nowIso(), attempts: message.attempts + 1, locked_until: null, last_error: null })
+        .where('id', '=', message.id)
+        .execute();
+      report.sent++;
+    } catch (err) {
+      const attempts = message.attempts + 1;
+      await db
+        .updateTable('outbox')
+        .set({
+          status: attempts >= MAX_ATTEMPTS ? 'dead' : 'pending',
+          attempts,
+          locked_until: null,
+          next_attempt_at: new Date(Date.now() + backoffMs(attempts)).toISOString(),
+          last_error: err instanceof Error ? err.message.slice(0, 500) : 'unknown error',
+        })
+        .where('id', '=', message.id)
+        .execute();
+      report.failed++;
+    }
+  }
+  return report;
+}
+
+/** Runs the worker until the signal aborts. */
+export async function runWorker(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  mailer: Mailer,
+  from: string,
+  signal: AbortSignal,
+  intervalMs = 2000,
+): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await deliverDue(db, dialect, mailer, from);
+    } catch {
+      // The database may be briefly unavailable; try again on the next tick.
+    }
+    await new Promise((r) => setTimeout(r, intervalMs).unref());
+  }
+}

@@ -1,0 +1,69 @@
+import type { Role } from '../db/types.ts';
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/index.ts';
+
+/**
+ * Role-based access, checked in services. A role held on a unit applies to every unit below it,
+ * which is why a grant carries the unit's materialised path.
+ */
+export const PERMISSIONS = ['org:view', 'org:manage', 'users:manage', 'audit:view'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSIONS,
+  lead: ['org:view'],
+  qi_staff: ['org:view'],
+  partner: [],
+  viewer: ['org:view'],
+};
+
+export interface Grant {
+  unitId: number;
+  unitPath: string;
+  role: Role;
+}
+
+export interface Principal {
+  userId: number;
+  email: string;
+  name: string;
+  grants: Grant[];
+  /** For API tokens: the scopes the token carries. Absent for browser sessions. */
+  scopes?: string[];
+}
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** Can the principal do this (on this unit, or anywhere when no unit is given)? */
+export function can(principal: Principal | null | undefined, permission: Permission, unit?: { path: string }): boolean {
+  if (!principal) return false;
+  return principal.grants.some(
+    (g) => roleAllows(g.role, permission) && (!unit || unit.path.startsWith(g.unitPath)),
+  );
+}
+
+/** Path prefixes of the units (and their descendants) where the principal has the permission. */
+export function scopePaths(principal: Principal, permission: Permission): string[] {
+  const paths = principal.grants.filter((g) => roleAllows(g.role, permission)).map((g) => g.unitPath);
+  // Drop paths already covered by an ancestor so SQL filters stay short.
+  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(q)));
+}
+
+export function requireSignedIn(principal: Principal | null | undefined): Principal {
+  if (!principal) throw new UnauthenticatedError();
+  return principal;
+}
+
+/** Throws 403 when the principal lacks the permission everywhere. */
+export function requirePermission(principal: Principal | null | undefined, permission: Permission): Principal {
+  const p = requireSignedIn(principal);
+  if (!can(p, permission)) throw new ForbiddenError();
+  return p;
+}
+
+/** A record outside the principal's units is a 404: its existence is not revealed. */
+export function requireInScope(principal: Principal | null | undefined, permission: Permission, unit: { path: string } | undefined): void {
+  const p = requireSignedIn(principal);
+  if (!unit || !can(p, permission, unit)) throw new NotFoundError();
+}

@@ -1,0 +1,94 @@
+import { fileURLToPath } from 'node:url';
+import fastifyView from '@fastify/view';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import nunjucks from 'nunjucks';
+import { errorView } from '../http/forms.ts';
+import { t } from '../i18n/index.ts';
+import { can, type Principal } from '../rbac/index.ts';
+import type { FieldError } from '../errors/index.ts';
+
+const root = (p: string): string => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
+
+export const TEMPLATE_PATHS = [root('views'), root('src/features'), root('node_modules/nhsuk-frontend/dist')];
+
+export interface NavItem {
+  href: string;
+  text: string;
+  active?: boolean;
+}
+
+/** Navigation shows only what the user may use. */
+export function navigationFor(principal: Principal | null, currentPath: string): NavItem[] {
+  if (!principal) return [];
+  const items: NavItem[] = [{ href: '/', text: t('nav.home') }];
+  if (can(principal, 'org:view')) items.push({ href: '/org', text: t('nav.organisation') });
+  if (can(principal, 'users:manage')) items.push({ href: '/admin/users', text: t('nav.users') });
+  if (can(principal, 'audit:view')) items.push({ href: '/admin/audit', text: t('nav.audit') });
+  return items.map((i) => ({
+    ...i,
+    active: i.href === '/' ? currentPath === '/' : currentPath === i.href || currentPath.startsWith(`${i.href}/`),
+  }));
+}
+
+const FLASH_COOKIE = 'flash';
+
+export function configureNunjucks(env: nunjucks.Environment): void {
+  env.addGlobal('t', t);
+  env.addFilter('date', (iso: string | null | undefined) =>
+    iso
+      ? new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' }).format(new Date(iso))
+      : '',
+  );
+}
+
+async function trustName(app: FastifyInstance): Promise<string> {
+  const root = await app.db.selectFrom('org_units').select('name').where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+  return root?.name ?? t('app.name');
+}
+
+export default fp(async function views(app: FastifyInstance) {
+  await app.register(fastifyView, {
+    engine: { nunjucks },
+    templates: TEMPLATE_PATHS,
+    options: { onConfigure: configureNunjucks, autoescape: true, throwOnUndefined: false },
+  });
+
+  app.decorateReply('flash', function (this: FastifyReply, message: string) {
+    this.setCookie(FLASH_COOKIE, message, { path: '/', httpOnly: true, sameSite: 'lax', signed: true, secure: 'auto' });
+  });
+
+  /** Renders a page with what every layout needs: who is signed in, the navigation, CSRF token, flash. */
+  app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    return renderPage(app, this, template, data);
+  });
+});
+
+function renderPage(app: FastifyInstance, reply: FastifyReply, template: string, data: Record<string, unknown>): FastifyReply {
+    const request: FastifyRequest = reply.request;
+    const errors = (data.errors as FieldError[] | undefined) ?? [];
+    const flashCookie = request.cookies[FLASH_COOKIE];
+    let flash: string | null = null;
+    if (flashCookie) {
+      const unsigned = request.unsignCookie(flashCookie);
+      flash = unsigned.valid ? unsigned.value : null;
+      reply.clearCookie(FLASH_COOKIE, { path: '/' });
+    }
+    const path = request.url.split('?')[0] ?? '/';
+    const render = async (): Promise<void> => {
+      const html = await reply.viewAsync(template, {
+        ...data,
+        principal: request.principal,
+        navigation: navigationFor(request.principal, path),
+        csrfToken: reply.generateCsrf(),
+        cspNonce: reply.cspNonce?.script,
+        trustName: await trustName(app),
+        flash,
+        errorList: errorView(errors),
+        values: data.values ?? {},
+      });
+      reply.type('text/html; charset=utf-8').send(html);
+    };
+    render().catch((err: unknown) => reply.send(err));
+    return reply;
+}
