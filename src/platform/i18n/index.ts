@@ -1,8 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import i18next from 'i18next';
 
-/** All user-facing words come from a catalogue; en-GB first, others added beside it. */
-const enGB = JSON.parse(readFileSync(new URL('./locales/en-GB.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+type Catalogue = { [key: string]: string | string[] | Catalogue };
+
+function deepMerge(into: Catalogue, from: Catalogue): Catalogue {
+  for (const [k, v] of Object.entries(from)) {
+    const existing = into[k];
+    if (existing && typeof existing === 'object' && !Array.isArray(existing) && typeof v === 'object' && !Array.isArray(v)) deepMerge(existing, v);
+    else into[k] = v;
+  }
+  return into;
+}
+
+/**
+ * All user-facing words come from catalogues: one JSON file per area under locales/<language>/,
+ * merged into one namespace. en-GB first; other languages are added as sibling folders.
+ */
+function loadCatalogue(lang: string): Catalogue {
+  const dir = new URL(`./locales/${lang}/`, import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .reduce<Catalogue>((acc, f) => deepMerge(acc, JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as Catalogue), {});
+}
+
+const enGB = loadCatalogue('en-GB');
 
 export const i18n = i18next.createInstance();
 void i18n.init({
