@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import healthRoutes from './health/routes.ts';
 import authRoutes from './auth/routes.ts';
 import homeRoutes from './home/routes.ts';
+import orgRoutes from './org/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);
+  await app.register(orgRoutes);
 }

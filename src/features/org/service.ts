@@ -70,8 +70,8 @@ export async function renameUnit(ctx: ServiceContext, id: number, name: string):
 export async function archiveUnit(ctx: ServiceContext, id: number): Promise<void> {
   const unit = await getUnit(ctx, id);
   requireInScope(ctx.principal, 'org:manage', unit);
-  if (unit.parent_id == null) throw ValidationError.one('unit', 'errors.unit.cannotArchiveTrust');
-  if ((await q.childCount(ctx.db, id)) > 0) throw ValidationError.one('unit', 'errors.unit.hasChildren');
+  if (unit.parent_id == null) throw ValidationError.one('archive', 'errors.unit.cannotArchiveTrust');
+  if ((await q.childCount(ctx.db, id)) > 0) throw ValidationError.one('archive', 'errors.unit.hasChildren');
   await ctx.db.updateTable('org_units').set({ archived_at: nowIso() }).where('id', '=', id).execute();
   await audit(ctx.db, auditContext(ctx), { action: 'org_unit.archived', entityType: 'org_unit', entityId: id });
 }
@@ -80,3 +80,9 @@ export const rootUnit = q.rootUnit;
 export const insertUnit = q.insertUnit;
 export const unitsUnder = q.unitsUnder;
 export const unitById = q.unitById;
+
+/** A unit's name indented by its depth, for select lists. */
+export function indentedName(unit: OrgUnit): string {
+  const depth = Math.max(0, unit.path.split('/').length - 3);
+  return `${'— '.repeat(depth)}${unit.name}`;
+}
