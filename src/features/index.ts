@@ -3,6 +3,7 @@ import healthRoutes from './health/routes.ts';
 import authRoutes from './auth/routes.ts';
 import homeRoutes from './home/routes.ts';
 import orgRoutes from './org/routes.ts';
+import auditLogRoutes from './audit-log/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -10,4 +11,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(authRoutes);
   await app.register(homeRoutes);
   await app.register(orgRoutes);
+  await app.register(auditLogRoutes);
 }
