@@ -87,8 +87,9 @@ export class Browser {
       if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
-    if (m?.[1]) this.csrf = m[1];
+    // Forms carry the token in a hidden field; the header's sign-out form carries it in its action.
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body) ?? /[?&]_csrf=([^"&]+)/.exec(res.body);
+    if (m?.[1]) this.csrf = decodeURIComponent(m[1]);
   }
 
   cookieHeader(): string {
