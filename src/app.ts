@@ -18,6 +18,12 @@ import views from './platform/views/index.ts';
 import { featureRoutes } from './features/index.ts';
 
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
 export interface AppOverrides {
   /** Pino logger options or false; tests keep the log quiet. */
   logger?: boolean | Record<string, unknown>;
@@ -40,6 +46,15 @@ export async function buildApp(config: Config, handle: DbHandle, overrides: AppO
   app.decorate('db', handle.db);
   app.decorate('dialect', handle.dialect);
   app.decorate('config', config);
+  // The route table, kept for the access-matrix test and the OpenAPI coverage check.
+  const routeList: RouteEntry[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeList.push({ method, url: route.url, public: route.config?.public === true });
+    }
+  });
   const secure = config.baseUrl.startsWith('https://');
 
   // --- security

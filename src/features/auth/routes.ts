@@ -42,12 +42,12 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
 
   // Magic link: ask for one, then follow it from the email.
   app.get('/sign-in/link', { config: { public: true } }, async (_request, reply) =>
-    reply.page(`${V}/email-form.njk`, { pageTitle: t('magicLink.title'), intro: t('magicLink.intro'), action: '/sign-in/link', button: t('magicLink.button') }),
+    reply.page(`${V}/email-form.njk`, { pageTitle: t('magicLink.title'), intro: t('magicLink.intro'), action: '/sign-in/link', buttonText: t('magicLink.button') }),
   );
   app.post('/sign-in/link', { config: { public: true, ...limit } }, async (request, reply) => {
     const input = cleanForm(request.body);
     const parsed = parseInput(emailOnlySchema, input);
-    const form = { pageTitle: t('magicLink.title'), intro: t('magicLink.intro'), action: '/sign-in/link', button: t('magicLink.button') };
+    const form = { pageTitle: t('magicLink.title'), intro: t('magicLink.intro'), action: '/sign-in/link', buttonText: t('magicLink.button') };
     if (!parsed.ok) return reply.code(400).page(`${V}/email-form.njk`, { ...form, errors: parsed.errors, values: input });
     await auth.requestEmailToken(request.ctx, parsed.data.email, 'magic_link');
     return reply.page(`${V}/check-email.njk`, { pageTitle: t('checkEmail.title'), email: parsed.data.email });
@@ -66,12 +66,12 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
 
   // Forgotten password.
   app.get('/forgot-password', { config: { public: true } }, async (_request, reply) =>
-    reply.page(`${V}/email-form.njk`, { pageTitle: t('forgotPassword.title'), intro: t('forgotPassword.intro'), action: '/forgot-password', button: t('forgotPassword.button') }),
+    reply.page(`${V}/email-form.njk`, { pageTitle: t('forgotPassword.title'), intro: t('forgotPassword.intro'), action: '/forgot-password', buttonText: t('forgotPassword.button') }),
   );
   app.post('/forgot-password', { config: { public: true, ...limit } }, async (request, reply) => {
     const input = cleanForm(request.body);
     const parsed = parseInput(emailOnlySchema, input);
-    const form = { pageTitle: t('forgotPassword.title'), intro: t('forgotPassword.intro'), action: '/forgot-password', button: t('forgotPassword.button') };
+    const form = { pageTitle: t('forgotPassword.title'), intro: t('forgotPassword.intro'), action: '/forgot-password', buttonText: t('forgotPassword.button') };
     if (!parsed.ok) return reply.code(400).page(`${V}/email-form.njk`, { ...form, errors: parsed.errors, values: input });
     await auth.requestEmailToken(request.ctx, parsed.data.email, 'password_reset');
     return reply.page(`${V}/check-email.njk`, { pageTitle: t('checkEmail.title'), email: parsed.data.email });

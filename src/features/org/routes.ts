@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UNIT_KINDS } from '../../platform/db/types.ts';
 import { ValidationError, type FieldError } from '../../platform/errors/index.ts';
-import { cleanForm, parseInput, translateErrors } from '../../platform/http/forms.ts';
+import { cleanForm, translateErrors } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { can } from '../../platform/rbac/index.ts';
-import { createUnitSchema, renameUnitSchema } from './schemas.ts';
 import * as org from './service.ts';
 
 const V = 'org/views';
@@ -59,15 +58,14 @@ export default async function orgRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/org', async (request, reply) => {
     const input = cleanForm(request.body);
-    const parsed = parseInput(createUnitSchema, input);
-    if (!parsed.ok) return reply.code(400).page(`${V}/new.njk`, await newUnitView(request, input, parsed.errors));
     try {
-      const unit = await org.createUnit(request.ctx, parsed.data);
+      const unit = await org.createUnit(request.ctx, input);
       reply.flash(t('org.new.done', { name: unit.name }));
       return reply.redirect(`/org/${unit.id}`, 303);
     } catch (err) {
-      if (err instanceof ValidationError) return reply.code(400).page(`${V}/new.njk`, await newUnitView(request, input, translateErrors(err.fields)));
-      throw err;
+      if (!(err instanceof ValidationError)) throw err;
+      const view = await newUnitView(request, input, translateErrors(err.fields));
+      return reply.code(400).page(`${V}/new.njk`, view);
     }
   });
 
@@ -76,9 +74,13 @@ export default async function orgRoutes(app: FastifyInstance): Promise<void> {
   app.post('/org/:id', async (request, reply) => {
     const id = idParam(request);
     const input = cleanForm(request.body);
-    const parsed = parseInput(renameUnitSchema, input);
-    if (!parsed.ok) return reply.code(400).page(`${V}/unit.njk`, await unitView(request, id, parsed.errors, input));
-    await org.renameUnit(request.ctx, id, parsed.data.name);
+    try {
+      await org.renameUnit(request.ctx, id, input);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const view = await unitView(request, id, translateErrors(err.fields), input);
+      return reply.code(400).page(`${V}/unit.njk`, view);
+    }
     reply.flash(t('org.rename.done'));
     return reply.redirect(`/org/${id}`, 303);
   });
@@ -88,8 +90,9 @@ export default async function orgRoutes(app: FastifyInstance): Promise<void> {
     try {
       await org.archiveUnit(request.ctx, id);
     } catch (err) {
-      if (err instanceof ValidationError) return reply.code(400).page(`${V}/unit.njk`, await unitView(request, id, translateErrors(err.fields)));
-      throw err;
+      if (!(err instanceof ValidationError)) throw err;
+      const view = await unitView(request, id, translateErrors(err.fields));
+      return reply.code(400).page(`${V}/unit.njk`, view);
     }
     reply.flash(t('org.archive.done'));
     return reply.redirect('/org', 303);

@@ -4,7 +4,9 @@ import { nowIso } from '../../platform/db/index.ts';
 import type { OrgUnit, UnitKind } from '../../platform/db/types.ts';
 import { ValidationError } from '../../platform/errors/index.ts';
 import { requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
+import type { z } from 'zod';
 import * as q from './queries.ts';
+import { createUnitSchema, renameUnitSchema } from './schemas.ts';
 
 export interface UnitNode extends OrgUnit {
   children: UnitNode[];
@@ -49,7 +51,16 @@ function checkKind(kind: UnitKind): void {
   if (kind === 'trust') throw ValidationError.one('kind', 'errors.unit.trustOnlyAtTop');
 }
 
-export async function createUnit(ctx: ServiceContext, input: { name: string; kind: UnitKind; parentId: number }): Promise<OrgUnit> {
+/** Validates after the permission check, so someone who may not add units learns nothing from errors. */
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw ValidationError.fromZod(result.error);
+  return result.data;
+}
+
+export async function createUnit(ctx: ServiceContext, raw: unknown): Promise<OrgUnit> {
+  requirePermission(ctx.principal, 'org:manage');
+  const input = parse(createUnitSchema, raw);
   const parent = await q.unitById(ctx.db, input.parentId);
   if (!parent || parent.archived_at) throw ValidationError.one('parentId', 'errors.unit.parentRequired');
   requireInScope(ctx.principal, 'org:manage', parent);
@@ -59,9 +70,10 @@ export async function createUnit(ctx: ServiceContext, input: { name: string; kin
   return unit;
 }
 
-export async function renameUnit(ctx: ServiceContext, id: number, name: string): Promise<void> {
+export async function renameUnit(ctx: ServiceContext, id: number, raw: unknown): Promise<void> {
   const unit = await getUnit(ctx, id);
   requireInScope(ctx.principal, 'org:manage', unit);
+  const { name } = parse(renameUnitSchema, raw);
   await ctx.db.updateTable('org_units').set({ name }).where('id', '=', id).execute();
   await audit(ctx.db, auditContext(ctx), { action: 'org_unit.renamed', entityType: 'org_unit', entityId: id });
 }

@@ -40,7 +40,8 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     }
 
     if (status === 401 && !isApi(request)) {
-      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`);
+      // Explicit code: a route may already have set 400 before the service refused.
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 302);
     }
     if (isApi(request)) {
       if (error instanceof ValidationError) {

@@ -8,6 +8,7 @@ declare module 'fastify' {
     db: Db;
     dialect: Dialect;
     config: Config;
+    routeList: { method: string; url: string; public: boolean }[];
   }
   interface FastifyRequest {
     principal: Principal | null;
