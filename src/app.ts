@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -115,21 +116,18 @@ export async function buildApp(config: Config, handle: DbHandle, overrides: AppO
 
   // Pages may show personal data: never cache them.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (!request.url.startsWith('/assets/') && !request.url.startsWith('/css/') && !request.url.startsWith('/js/') && !request.url.startsWith('/public/')) {
-      reply.header('cache-control', 'no-store');
-    }
+    if (!['/assets/', '/css/', '/js/', '/public/'].some((p) => request.url.startsWith(p))) reply.header('cache-control', 'no-store');
     return payload;
   });
 
   // --- platform
   await app.register(fastifyStatic, { root: asset('node_modules/nhsuk-frontend/dist/nhsuk/assets'), prefix: '/assets/', maxAge: '1d' });
-  await app.register(fastifyStatic, {
-    root: asset('node_modules/nhsuk-frontend/dist/nhsuk'),
-    prefix: '/css/',
-    decorateReply: false,
-    allowedPath: (p) => p.endsWith('.css'),
-    maxAge: '1d',
-  });
+  // The design system's stylesheet, minus its @font-face rules: they load Frutiger from an NHS
+  // server, which a self-hosted app must not call (and our CSP blocks). The font stack falls back to Arial.
+  const css = readFileSync(asset('node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, '');
+  app.get('/css/nhsuk-frontend.min.css', { config: { public: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(css),
+  );
   await app.register(fastifyStatic, {
     root: asset('node_modules/nhsuk-frontend/dist/nhsuk'),
     prefix: '/js/',
