@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import healthRoutes from './health/routes.ts';
 import authRoutes from './auth/routes.ts';
 import homeRoutes from './home/routes.ts';
+import usersRoutes from './users/routes.ts';
+import accountRoutes from './account/routes.ts';
 import orgRoutes from './org/routes.ts';
 import auditLogRoutes from './audit-log/routes.ts';
 
@@ -10,6 +12,8 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(homeRoutes);
+  await app.register(usersRoutes);
+  await app.register(accountRoutes);
   await app.register(orgRoutes);
   await app.register(auditLogRoutes);
 }

@@ -9,4 +9,7 @@ export const roleGrantSchema = z.object({
   role: z.enum(ROLES, { error: 'errors.role.required' }),
 });
 
-export const inviteSchema = z.object({ email, name: personName }).and(roleGrantSchema);
+/** The address the invitation goes to (the shared email rules, with wording about someone else). */
+const inviteEmail = z.string({ error: 'errors.users.emailRequired' }).pipe(email);
+
+export const inviteSchema = z.object({ name: personName, email: inviteEmail }).and(roleGrantSchema);

@@ -3,7 +3,7 @@ import { hashPassword, newSecret } from '../../platform/auth/crypto.ts';
 import { destroyUserSessions } from '../../platform/auth/sessions.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
 import { nowIso, type Db } from '../../platform/db/index.ts';
-import type { Role, User } from '../../platform/db/types.ts';
+import type { OrgUnit, Role, User } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
 import { can, requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
 import { sendTokenEmail } from '../auth/service.ts';
@@ -12,10 +12,27 @@ import * as q from './queries.ts';
 
 export const PAGE_SIZE = 25;
 
+export type UserStatus = 'active' | 'invited' | 'disabled';
+
+/** Disabled wins; otherwise someone who has never chosen a password is still only invited. */
+export function userStatus(user: { disabled_at: string | null; has_password: boolean }): UserStatus {
+  if (user.disabled_at) return 'disabled';
+  return user.has_password ? 'active' : 'invited';
+}
+
 export async function listUsers(ctx: ServiceContext, opts: { after?: number; search?: string }) {
   const principal = requirePermission(ctx.principal, 'users:manage');
   const rows = await q.listUsers(ctx.db, scopePaths(principal, 'users:manage'), { ...opts, limit: PAGE_SIZE + 1 });
-  return { users: rows.slice(0, PAGE_SIZE), nextAfter: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]?.id : undefined };
+  return {
+    users: rows.slice(0, PAGE_SIZE).map((r) => ({ ...r, status: userStatus(r) })),
+    nextAfter: rows.length > PAGE_SIZE ? rows[PAGE_SIZE - 1]?.id : undefined,
+  };
+}
+
+/** Units where the principal may give people roles (a role there also covers the units inside it). */
+export async function assignableUnits(ctx: ServiceContext): Promise<OrgUnit[]> {
+  const principal = requirePermission(ctx.principal, 'users:manage');
+  return org.unitsUnder(ctx.db, scopePaths(principal, 'users:manage'));
 }
 
 /** A user is in scope when they hold a role in the manager's units, or none at all yet. */
@@ -33,7 +50,12 @@ export async function getUser(ctx: ServiceContext, id: number) {
   const grants = await q.grantsOf(ctx.db, id);
   await audit(ctx.db, auditContext(ctx), { action: 'user.viewed', entityType: 'user', entityId: id, subjectUserId: id });
   const { password_hash, ...safe } = user;
-  return { user: { ...safe, has_password: password_hash != null }, grants };
+  const shown = { ...safe, has_password: password_hash != null };
+  return {
+    user: { ...shown, status: userStatus(shown) },
+    // A role on a unit outside the manager's units is listed, but this manager cannot remove it.
+    grants: grants.map((g) => ({ ...g, canRemove: can(ctx.principal, 'users:manage', { path: g.unit_path }) })),
+  };
 }
 
 async function insertUser(db: Db, input: { email: string; name: string; passwordHash: string | null }): Promise<number> {
@@ -64,6 +86,9 @@ export async function inviteUser(ctx: ServiceContext, input: { email: string; na
 
 export async function resendInvitation(ctx: ServiceContext, id: number): Promise<void> {
   const user = await userInScope(ctx, id);
+  // An invitation sets a password; someone who has one already (or cannot sign in) is not sent one.
+  if (user.password_hash != null) throw ValidationError.one('user', 'errors.user.alreadyActive');
+  if (user.disabled_at) throw ValidationError.one('user', 'errors.user.disabled');
   await sendTokenEmail(ctx.db, ctx.config.baseUrl, user, 'invite');
   await audit(ctx.db, auditContext(ctx), { action: 'user.invitation_resent', entityType: 'user', entityId: id, subjectUserId: id });
 }

@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type CreateTableBuilder, type Kysely } from 'kysely';
 
 /** Small helpers that keep migrations dialect-neutral. */
-export function isPostgres(db: Kysely<unknown>): boolean {
+export function isPostgres(db: Kysely<any>): boolean { // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 

@@ -42,9 +42,14 @@ export function configureNunjucks(env: nunjucks.Environment): void {
   );
 }
 
+/** The trust's name for the header. Error pages must render even when the database is down. */
 async function trustName(app: FastifyInstance): Promise<string> {
-  const root = await app.db.selectFrom('org_units').select('name').where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
-  return root?.name ?? t('app.name');
+  try {
+    const root = await app.db.selectFrom('org_units').select('name').where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+    return root?.name ?? t('app.name');
+  } catch {
+    return t('app.name');
+  }
 }
 
 export default fp(async function views(app: FastifyInstance) {
