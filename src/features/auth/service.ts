@@ -70,13 +70,13 @@ export async function signOut(ctx: ServiceContext, sessionSecret: string | null)
   }
 }
 
-/** Creates a single-use token and queues the email that carries it, in one transaction. */
+/** Creates a single-use token and queues the email that carries it, in one transaction (the caller's, if given one). */
 export async function sendTokenEmail(db: Db, baseUrl: string, user: Pick<User, 'id' | 'email' | 'name'>, purpose: TokenPurpose): Promise<void> {
   const secret = newSecret();
   const now = Date.now();
   const path = { magic_link: '/sign-in/link', password_reset: '/reset-password', invite: '/invitation' }[purpose];
   const link = `${baseUrl}${path}/${secret}`;
-  await db.transaction().execute(async (trx) => {
+  const write = async (trx: Db): Promise<void> => {
     await trx
       .insertInto('sign_in_tokens')
       .values({
@@ -93,7 +93,9 @@ export async function sendTokenEmail(db: Db, baseUrl: string, user: Pick<User, '
       subject: t(`email.${purpose}.subject`),
       text: t(`email.${purpose}.body`, { name: user.name, link }),
     });
-  });
+  };
+  // Join the caller's transaction when there is one, so the token and its email commit with their cause.
+  await (db.isTransaction ? write(db) : db.transaction().execute(write));
 }
 
 /** Magic link and password reset: silently does nothing for unknown or disabled emails. */

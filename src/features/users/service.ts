@@ -2,7 +2,7 @@ import { audit } from '../../platform/audit/index.ts';
 import { hashPassword, newSecret } from '../../platform/auth/crypto.ts';
 import { destroyUserSessions } from '../../platform/auth/sessions.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
-import { nowIso, type Db } from '../../platform/db/index.ts';
+import { isUniqueViolation, nowIso, type Db } from '../../platform/db/index.ts';
 import type { OrgUnit, Role, User } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
 import { can, requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
@@ -77,11 +77,20 @@ export async function inviteUser(ctx: ServiceContext, input: { email: string; na
   const unit = await org.unitById(ctx.db, input.unitId);
   if (!unit || !can(ctx.principal, 'users:manage', unit)) throw ValidationError.one('unitId', 'errors.unit.required');
   if (await emailTaken(ctx.db, input.email)) throw ValidationError.one('email', 'errors.email.taken');
-  const id = await insertUser(ctx.db, { email: input.email, name: input.name, passwordHash: null });
-  await ctx.db.insertInto('role_grants').values({ user_id: id, unit_id: input.unitId, role: input.role, created_at: nowIso() }).execute();
-  await sendTokenEmail(ctx.db, ctx.config.baseUrl, { id, email: input.email, name: input.name }, 'invite');
-  await audit(ctx.db, auditContext(ctx), { action: 'user.invited', entityType: 'user', entityId: id, subjectUserId: id, details: { role: input.role, unitId: input.unitId } });
-  return id;
+  try {
+    // Account, role, invitation email and audit row commit together or not at all.
+    return await ctx.db.transaction().execute(async (trx) => {
+      const id = await insertUser(trx, { email: input.email, name: input.name, passwordHash: null });
+      await trx.insertInto('role_grants').values({ user_id: id, unit_id: input.unitId, role: input.role, created_at: nowIso() }).execute();
+      await sendTokenEmail(trx, ctx.config.baseUrl, { id, email: input.email, name: input.name }, 'invite');
+      await audit(trx, auditContext(ctx), { action: 'user.invited', entityType: 'user', entityId: id, subjectUserId: id, details: { role: input.role, unitId: input.unitId } });
+      return id;
+    });
+  } catch (err) {
+    // Two invitations for one email at the same moment: the second loses the race on the unique index.
+    if (isUniqueViolation(err)) throw ValidationError.one('email', 'errors.email.taken');
+    throw err;
+  }
 }
 
 export async function resendInvitation(ctx: ServiceContext, id: number): Promise<void> {

@@ -277,4 +277,18 @@ describe('user administration', () => {
     const actions = await t.db.db.selectFrom('audit_log').select('action').where('subject_user_id', '=', id).orderBy('id').execute();
     expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['user.viewed', 'user.disabled']));
   });
+
+  it('invites an email only once even when two invitations race', async () => {
+    const other = new Browser(t.app);
+    await other.signIn('admin@example.org');
+    await admin.get('/admin/users/invite');
+    await other.get('/admin/users/invite');
+    const form = { name: 'Rae Racer', email: 'rae@example.org', unitId: String(org.northTeam.id), role: 'viewer' };
+    const results = await Promise.all([admin.post('/admin/users/invite', form), other.post('/admin/users/invite', form)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([303, 400]);
+    expect(results.find((r) => r.statusCode === 400)?.body).toContain('value="rae@example.org"');
+    expect(await outboxFor('rae@example.org')).toHaveLength(1);
+    const users = await t.db.db.selectFrom('users').select('id').where('email', '=', 'rae@example.org').execute();
+    expect(users).toHaveLength(1);
+  });
 });

@@ -46,3 +46,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DbHandle {
 }
 
 export const nowIso = (): string => new Date().toISOString();
+
+/** True for a unique-constraint violation on either database (e.g. two requests racing to insert). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
