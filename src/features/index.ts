@@ -6,6 +6,8 @@ import usersRoutes from './users/routes.ts';
 import accountRoutes from './account/routes.ts';
 import orgRoutes from './org/routes.ts';
 import auditLogRoutes from './audit-log/routes.ts';
+import apiRoutes from './api/routes.ts';
+import apiTokenRoutes from './api-tokens/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -16,4 +18,6 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(accountRoutes);
   await app.register(orgRoutes);
   await app.register(auditLogRoutes);
+  await app.register(apiRoutes);
+  await app.register(apiTokenRoutes);
 }

@@ -1,5 +1,7 @@
 import type { Db } from '../db/index.ts';
 import { nowIso } from '../db/index.ts';
+import { ForbiddenError, UnauthenticatedError } from '../errors/index.ts';
+import { t } from '../i18n/index.ts';
 import type { Principal } from '../rbac/index.ts';
 import { newSecret, sha256 } from './crypto.ts';
 import { loadPrincipal } from './sessions.ts';
@@ -8,6 +10,30 @@ export const API_SCOPES = ['me:read', 'org:read', 'org:write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const TOKEN_PREFIX = 'alg_';
+
+export function isApiScope(value: unknown): value is ApiScope {
+  return typeof value === 'string' && (API_SCOPES as readonly string[]).includes(value);
+}
+
+/** A token that authenticated but does not carry the scope a route needs (403, naming the scope). */
+export class MissingScopeError extends ForbiddenError {
+  constructor(readonly scope: ApiScope) {
+    super(t('errors.tokens.missingScope', { scope }));
+  }
+}
+
+/**
+ * The request must come with a valid API token that carries this scope: no token (or a revoked,
+ * unknown or disabled user's token) is a 401, a token without the scope is a 403.
+ * Scopes only narrow a token; what the user may do is still decided by the services.
+ */
+export function requireScope(request: { principal: Principal | null }, scope: ApiScope): Principal {
+  const principal = request.principal;
+  if (!principal) throw new UnauthenticatedError(t('errors.tokens.unauthenticated'));
+  // Only token principals carry scopes; anything else is refused rather than given full power.
+  if (!principal.scopes?.includes(scope)) throw new MissingScopeError(scope);
+  return principal;
+}
 
 /** Creates a token; the plain value is returned once and only its hash is kept. */
 export async function issueApiToken(db: Db, userId: number, name: string, scopes: ApiScope[]): Promise<{ id: number; token: string }> {

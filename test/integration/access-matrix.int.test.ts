@@ -1,0 +1,178 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_SCOPES, issueApiToken } from '../../src/platform/auth/api-tokens.ts';
+import { Browser, createTestApp, createUser, seedOrg, type TestApp } from '../support/app.ts';
+
+/**
+ * Every registered route against every kind of user. A route missing from this matrix fails the
+ * test: when you add a route, decide here who may use it.
+ *
+ * A = allowed (any answer but the ones below), D = denied (401/403/404, or sent to sign in).
+ * Columns: anonymous, partner, staff of another unit, staff of the unit, lead, admin.
+ */
+const ROLES = ['anonymous', 'partner', 'otherStaff', 'staff', 'lead', 'admin'] as const;
+type RoleName = (typeof ROLES)[number];
+
+const EVERYONE = 'AAAAAA';
+const SIGNED_IN = 'DAAAAA';
+const ORG_VIEWERS = 'DDAAAA';
+const IN_UNIT = 'DDDAAA';
+const ADMIN = 'DDDDDA';
+
+const MATRIX: Record<string, string> = {
+  'GET /health': EVERYONE,
+  'GET /ready': EVERYONE,
+  'GET /accessibility': EVERYONE,
+  'GET /privacy': EVERYONE,
+  'GET /sign-in': EVERYONE,
+  'POST /sign-in': EVERYONE,
+  'POST /sign-out': EVERYONE,
+  'GET /sign-in/link': EVERYONE,
+  'POST /sign-in/link': EVERYONE,
+  'GET /sign-in/link/:token': EVERYONE,
+  'POST /sign-in/link/:token': EVERYONE,
+  'GET /forgot-password': EVERYONE,
+  'POST /forgot-password': EVERYONE,
+  'GET /reset-password/:token': EVERYONE,
+  'POST /reset-password/:token': EVERYONE,
+  'GET /invitation/:token': EVERYONE,
+  'POST /invitation/:token': EVERYONE,
+  'GET /': SIGNED_IN,
+  'GET /account': SIGNED_IN,
+  'GET /account/password': SIGNED_IN,
+  'POST /account/password': SIGNED_IN,
+  'GET /org': ORG_VIEWERS,
+  'GET /org/:id': IN_UNIT,
+  'GET /org/new': ADMIN,
+  'POST /org': ADMIN,
+  'POST /org/:id': ADMIN,
+  'POST /org/:id/archive': ADMIN,
+  'GET /admin/audit': ADMIN,
+  'GET /admin/users': ADMIN,
+  'GET /admin/users/invite': ADMIN,
+  'POST /admin/users/invite': ADMIN,
+  'GET /admin/users/:id': ADMIN,
+  'POST /admin/users/:id/roles': ADMIN,
+  'POST /admin/users/:id/roles/:grantId/delete': ADMIN,
+  'POST /admin/users/:id/disable': ADMIN,
+  'POST /admin/users/:id/enable': ADMIN,
+  'POST /admin/users/:id/invite': ADMIN,
+  'GET /account/tokens': SIGNED_IN,
+  'POST /account/tokens': SIGNED_IN,
+  // Only the token's owner (the staff user) may revoke it; for anyone else it does not exist.
+  'POST /account/tokens/:id/revoke': 'DDDADD',
+  'GET /api/v1/openapi.json': EVERYONE,
+  'GET /api/v1/me': SIGNED_IN,
+  'GET /api/v1/org-units': ORG_VIEWERS,
+  'GET /api/v1/org-units/:id': IN_UNIT,
+  'POST /api/v1/org-units': ADMIN,
+  'PATCH /api/v1/org-units/:id': ADMIN,
+};
+
+const STATIC_PREFIXES = ['/assets/', '/css/', '/js/', '/public/'];
+
+interface Fixture {
+  t: TestApp;
+  ids: { unit: number; staffUser: number; staffGrant: number; staffToken: number };
+  browsers: Partial<Record<RoleName, Browser>>;
+  apiTokens: Partial<Record<RoleName, string>>;
+}
+
+async function setUp(): Promise<Fixture> {
+  const t = await createTestApp();
+  const org = await seedOrg(t.db);
+  const users: Record<Exclude<RoleName, 'anonymous'>, number> = {
+    partner: await createUser(t.db, 'partner@example.org', [{ unitId: org.northTeam.id, role: 'partner' }]),
+    otherStaff: await createUser(t.db, 'south-staff@example.org', [{ unitId: org.southTeam.id, role: 'qi_staff' }]),
+    staff: await createUser(t.db, 'staff@example.org', [{ unitId: org.northTeam.id, role: 'qi_staff' }]),
+    lead: await createUser(t.db, 'lead@example.org', [{ unitId: org.north.id, role: 'lead' }]),
+    admin: await createUser(t.db, 'admin@example.org', [{ unitId: org.trust.id, role: 'admin' }]),
+  };
+  const grant = await t.db.db.selectFrom('role_grants').select('id').where('user_id', '=', users.staff).executeTakeFirstOrThrow();
+  const browsers: Fixture['browsers'] = { anonymous: new Browser(t.app) };
+  const apiTokens: Fixture['apiTokens'] = {};
+  for (const role of ROLES) {
+    if (role === 'anonymous') continue;
+    const b = new Browser(t.app);
+    await b.signIn(`${{ partner: 'partner', otherStaff: 'south-staff', staff: 'staff', lead: 'lead', admin: 'admin' }[role]}@example.org`);
+    await b.get('/');
+    browsers[role] = b;
+    apiTokens[role] = (await issueApiToken(t.db.db, users[role], `${role} token`, [...API_SCOPES])).token;
+  }
+  await browsers.anonymous?.get('/sign-in');
+  const staffToken = (await issueApiToken(t.db.db, users.staff, 'staff second token', ['me:read'])).id;
+  return { t, ids: { unit: org.northTeam.id, staffUser: users.staff, staffGrant: grant.id, staffToken }, browsers, apiTokens };
+}
+
+/** Fills in route parameters with records that belong to the "staff of the unit" user. */
+function concreteUrl(url: string, f: Fixture): string {
+  return url
+    .replace(/^\/org\/:id/, `/org/${f.ids.unit}`)
+    .replace(/^\/admin\/users\/:id/, `/admin/users/${f.ids.staffUser}`)
+    .replace(/^\/api\/v1\/org-units\/:id/, `/api/v1/org-units/${f.ids.unit}`)
+    .replace(':grantId', String(f.ids.staffGrant))
+    .replace(/^\/account\/tokens\/:id/, `/account/tokens/${f.ids.staffToken}`)
+    .replace(':token', 'not-a-real-token')
+    .replace(/:(\w+)/g, '1');
+}
+
+async function call(f: Fixture, role: RoleName, method: string, url: string): Promise<LightMyRequestResponse> {
+  if (url.startsWith('/api/')) {
+    const token = f.apiTokens[role];
+    return f.t.app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      ...(method === 'GET' ? {} : { payload: '{}' }),
+    });
+  }
+  const b = f.browsers[role] as Browser;
+  return method === 'GET' ? b.get(url) : b.post(url, {});
+}
+
+function outcome(res: LightMyRequestResponse): 'A' | 'D' {
+  if ([401, 403, 404].includes(res.statusCode)) return 'D';
+  const location = String(res.headers.location ?? '');
+  if ([302, 303].includes(res.statusCode) && location.startsWith('/sign-in?next=')) return 'D';
+  return 'A';
+}
+
+describe('access matrix', () => {
+  let routes: { method: string; url: string }[] = [];
+  beforeAll(async () => {
+    const f = await setUp();
+    routes = f.t.app.routeList.filter((r) => !STATIC_PREFIXES.some((p) => r.url.startsWith(p)));
+    await f.t.close();
+  });
+
+  it('lists every registered route', () => {
+    const missing = routes.map((r) => `${r.method} ${r.url}`).filter((k) => !(k in MATRIX));
+    expect(missing, 'add these routes to the access matrix').toEqual([]);
+    const stale = Object.keys(MATRIX).filter((k) => !routes.some((r) => `${r.method} ${r.url}` === k));
+    expect(stale, 'these matrix entries have no route').toEqual([]);
+  });
+
+  for (const [key, expected] of Object.entries(MATRIX)) {
+    describe(key, () => {
+      let f: Fixture;
+      beforeAll(async () => {
+        f = await setUp();
+      });
+      afterAll(() => f.t.close());
+
+      it(`answers ${expected} for ${ROLES.join(', ')}`, async () => {
+        const [method, url] = key.split(' ') as [string, string];
+        const actual: string[] = [];
+        const statuses: number[] = [];
+        // Least privileged first, so a change made by an allowed role cannot hide a denial.
+        for (const role of ROLES) {
+          const res = await call(f, role, method, concreteUrl(url, f));
+          expect(res.statusCode, `${role} ${key} must never fail with a server error`).toBeLessThan(500);
+          actual.push(outcome(res));
+          statuses.push(res.statusCode);
+        }
+        expect(actual.join(''), `statuses: ${statuses.join(', ')}`).toBe(expected);
+      });
+    });
+  }
+});
