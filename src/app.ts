@@ -96,8 +96,9 @@ export async function buildApp(config: Config, handle: DbHandle, overrides: AppO
   app.addHook('onRequest', async (request) => {
     const isApi = request.url.startsWith('/api/');
     if (isApi) {
-      const auth = request.headers.authorization;
-      if (auth?.startsWith('Bearer ')) request.principal = await authenticateApiToken(app.db, auth.slice(7).trim());
+      // The auth scheme is case-insensitive (RFC 9110), so "bearer" works as well as "Bearer".
+      const bearer = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+      if (bearer?.[1]) request.principal = await authenticateApiToken(app.db, bearer[1]);
     } else {
       const cookie = request.cookies[sessionCookieName(config)];
       if (cookie) {

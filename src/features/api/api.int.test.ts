@@ -63,6 +63,12 @@ describe('JSON API /api/v1', () => {
       expect(basic.headers['www-authenticate']).toBe('Bearer');
     });
 
+    it('accepts the auth scheme in any letter case', async () => {
+      const token = await tokenFor(viewerId, ['me:read']);
+      const res = await call('GET', '/api/v1/me', undefined, undefined, { authorization: `bearer ${token}` });
+      expect(res.statusCode).toBe(200);
+    });
+
     it('refuses a revoked token with 401', async () => {
       const token = await tokenFor(viewerId, ['me:read']);
       expect((await call('GET', '/api/v1/me', token)).statusCode).toBe(200);

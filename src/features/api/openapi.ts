@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ApiScope } from '../../platform/auth/api-tokens.ts';
 import { t } from '../../platform/i18n/index.ts';
-import { createUnitSchema, renameUnitSchema } from '../org/schemas.ts';
+import { createUnitSchema, renameUnitSchema } from '../org/service.ts';
 import { meSchema, orgUnitListSchema, orgUnitSchema, problemSchema, validationProblemSchema } from './schemas.ts';
 
 export const API_PREFIX = '/api/v1';

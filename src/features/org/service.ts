@@ -98,3 +98,6 @@ export function indentedName(unit: OrgUnit): string {
   const depth = Math.max(0, unit.path.split('/').length - 3);
   return `${'— '.repeat(depth)}${unit.name}`;
 }
+
+/** Other features (the JSON API, its OpenAPI document) use the same schemas through this file. */
+export { createUnitSchema, renameUnitSchema };
