@@ -1,6 +1,15 @@
-/* eslint-disable no-console -- the CLI talks to its user on the terminal */
-import { Command } from 'commander';
+import { buildProgram } from './cli/program.ts';
+import { reportError } from './cli/io.ts';
 
-const program = new Command();
-program.name('alongside').description('Alongside: co-produced quality improvement for NHS trusts');
-await program.parseAsync(process.argv);
+/** Entry point of the `alongside` command (bin/alongside.js runs this through tsx). */
+
+// Output piped into something that stops reading (`| head`) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}

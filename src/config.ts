@@ -88,3 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockout: { attempts: 5, minutes: 15 },
   };
 }
+
+/**
+ * The password for `alongside create-admin`, read here so config stays the one place that reads
+ * process.env. It is never part of Config (nothing else needs it) and never taken from argv.
+ */
+export function adminPasswordFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.ALONGSIDE_ADMIN_PASSWORD || undefined;
+}
