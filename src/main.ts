@@ -3,7 +3,8 @@ import { loadConfig, ConfigError } from './config.ts';
 import { openDatabase } from './platform/db/index.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { bootstrapFirstAdmin } from './features/users/service.ts';
-import { createMailer, runWorker } from './platform/outbox/index.ts';
+import { createMailer } from './platform/outbox/index.ts';
+import { runBackgroundWork } from './platform/worker.ts';
 
 /** Starts the web server: migrate, make sure someone can sign in, listen. */
 async function main(): Promise<void> {
@@ -20,7 +21,9 @@ async function main(): Promise<void> {
   const app = await buildApp(config, handle);
   const controller = new AbortController();
   if (config.runWorker) {
-    void runWorker(handle.db, handle.dialect, createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir }), config.mailFrom, controller.signal);
+    // One process is enough on SQLite; with PostgreSQL and several instances, run `alongside worker` instead.
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir });
+    void runBackgroundWork({ db: handle.db, dialect: handle.dialect, config, mailer, log: app.log }, controller.signal);
   }
   await app.listen({ port: config.port, host: config.host });
   if (firstAdmin) {

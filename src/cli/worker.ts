@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
-import { createMailer, deliverDue, runWorker } from '../platform/outbox/index.ts';
+import { createMailer, deliverDue } from '../platform/outbox/index.ts';
+import { runBackgroundWork } from '../platform/worker.ts';
 import { withDatabase } from './database.ts';
 import { say } from './io.ts';
 
@@ -20,11 +21,15 @@ export async function workerCommand(config: Config, flags: { once?: boolean }): 
     const stop = (): void => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    // runWorker sleeps on unref'd timers; this keeps the process alive until we are told to stop.
+    // The worker sleeps on unref'd timers; this keeps the process alive until we are told to stop.
     const keepAlive = setInterval(() => undefined, 60_000);
     say(`Worker started: delivering email ${where}. Stop with Ctrl-C or SIGTERM.`);
     try {
-      await runWorker(db, dialect, mailer, config.mailFrom, controller.signal);
+      const log = {
+        info: (obj: object, msg: string) => say(`${msg}: ${JSON.stringify(obj)}`),
+        error: (obj: object, msg: string) => say(`${msg}: ${String((obj as { err?: unknown }).err)}`),
+      };
+      await runBackgroundWork({ db, dialect, config, mailer, log }, controller.signal);
     } finally {
       clearInterval(keepAlive);
       process.removeListener('SIGINT', stop);

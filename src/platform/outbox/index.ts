@@ -132,22 +132,3 @@ export async function deliverDue(
   }
   return report;
 }
-
-/** Runs the worker until the signal aborts. */
-export async function runWorker(
-  db: Kysely<Database>,
-  dialect: Dialect,
-  mailer: Mailer,
-  from: string,
-  signal: AbortSignal,
-  intervalMs = 2000,
-): Promise<void> {
-  while (!signal.aborted) {
-    try {
-      await deliverDue(db, dialect, mailer, from);
-    } catch {
-      // The database may be briefly unavailable; try again on the next tick.
-    }
-    await new Promise((r) => setTimeout(r, intervalMs).unref());
-  }
-}

@@ -1,0 +1,39 @@
+import type { Config } from '../config.ts';
+import { pruneExpiredSessions } from './auth/sessions.ts';
+import type { Db, Dialect } from './db/index.ts';
+import { deliverDue, type Mailer } from './outbox/index.ts';
+
+export interface WorkerLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+
+/**
+ * The background worker: delivers the outbox every few seconds and, every ten minutes, deletes
+ * expired sessions and sign-in tokens. Runs until the signal aborts. Safe to run on several
+ * machines at once (outbox rows are claimed; deletes are idempotent).
+ */
+export async function runBackgroundWork(
+  deps: { db: Db; dialect: Dialect; config: Config; mailer: Mailer; log: WorkerLog },
+  signal: AbortSignal,
+  intervalMs = 2000,
+): Promise<void> {
+  const { db, dialect, config, mailer, log } = deps;
+  let lastHousekeeping = 0;
+  while (!signal.aborted) {
+    try {
+      const report = await deliverDue(db, dialect, mailer, config.mailFrom);
+      if (report.sent || report.failed) log.info(report, 'outbox delivery');
+      if (Date.now() - lastHousekeeping > HOUSEKEEPING_EVERY_MS) {
+        await pruneExpiredSessions(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+        lastHousekeeping = Date.now();
+      }
+    } catch (err) {
+      // The database may be briefly unavailable; say so and try again on the next tick.
+      log.error({ err }, 'background work failed; retrying');
+    }
+    await new Promise((r) => setTimeout(r, intervalMs).unref());
+  }
+}
