@@ -8,6 +8,9 @@ import orgRoutes from './org/routes.ts';
 import auditLogRoutes from './audit-log/routes.ts';
 import apiRoutes from './api/routes.ts';
 import apiTokenRoutes from './api-tokens/routes.ts';
+import projectsRoutes from './projects/routes.ts';
+import changesRoutes from './changes/routes.ts';
+import measuresRoutes from './measures/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -20,4 +23,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(auditLogRoutes);
   await app.register(apiRoutes);
   await app.register(apiTokenRoutes);
+  await app.register(projectsRoutes);
+  await app.register(changesRoutes);
+  await app.register(measuresRoutes);
 }

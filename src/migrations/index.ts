@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001_foundation.ts';
+import * as m002 from './002_qi_projects.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_qi_projects': m002,
 };

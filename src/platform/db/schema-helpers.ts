@@ -5,6 +5,11 @@ export function isPostgres(db: Kysely<any>): boolean { // eslint-disable-line @t
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
+/** A 64-bit floating point column type on either database. */
+export function doubleType(db: Kysely<unknown>): 'double precision' | 'real' {
+  return isPostgres(db) ? 'double precision' : 'real';
+}
+
 /** An auto-incrementing integer primary key on either database. */
 export function withId<T extends string>(db: Kysely<unknown>, table: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> {
   return isPostgres(db)

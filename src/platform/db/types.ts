@@ -101,7 +101,7 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
 }
 
-export interface Database {
+export interface Database extends QiDatabase {
   org_units: OrgUnitTable;
   users: UserTable;
   role_grants: RoleGrantTable;
@@ -119,3 +119,144 @@ export type UserUpdate = Updateable<UserTable>;
 export type RoleGrant = Selectable<RoleGrantTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
+
+// ---- QI projects (migration 002)
+
+export const STAGES = ['idea', 'planning', 'testing', 'implementing', 'sustaining', 'spreading', 'closed'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const INVOLVEMENT_LEVELS = ['none', 'informed', 'consulted', 'involved', 'co_produced', 'user_led'] as const;
+export type InvolvementLevel = (typeof INVOLVEMENT_LEVELS)[number];
+
+export const MEMBER_ROLES = ['lead', 'sponsor', 'coach', 'member', 'service_user_partner', 'carer_partner'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+export const IDEA_SIZES = ['small_quick', 'big'] as const;
+export const IDEA_SOURCES = ['staff', 'service_user', 'carer', 'story', 'forum', 'workshop'] as const;
+export const IDEA_STATUSES = ['idea', 'testing', 'adopted', 'adapted', 'abandoned'] as const;
+export const PDSA_ACTS = ['adopt', 'adapt', 'abandon'] as const;
+
+export const MEASURE_KINDS = ['outcome', 'process', 'balancing'] as const;
+export const DIRECTIONS = ['increase', 'decrease', 'neutral'] as const;
+export const CHART_TYPES = ['run', 'xmr', 'p', 'c', 'u'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+export type ChartType = (typeof CHART_TYPES)[number];
+
+export interface ProjectTable {
+  id: Generated<number>;
+  unit_id: number;
+  title: string;
+  aim: string;
+  background: string | null;
+  stage: Stage;
+  programme: string | null;
+  involvement_level: InvolvementLevel;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProjectHistoryTable {
+  id: Generated<number>;
+  project_id: number;
+  field: 'stage' | 'involvement_level';
+  value: string;
+  changed_at: Timestamp;
+  changed_by: number | null;
+  note: string | null;
+}
+
+export interface ProjectMemberTable {
+  id: Generated<number>;
+  project_id: number;
+  user_id: number | null;
+  display_name: string | null;
+  role: MemberRole;
+  joined_on: string;
+  left_on: string | null;
+}
+
+export interface DriverTable {
+  id: Generated<number>;
+  project_id: number;
+  parent_id: number | null;
+  title: string;
+  position: number;
+}
+
+export interface ChangeIdeaTable {
+  id: Generated<number>;
+  project_id: number;
+  driver_id: number | null;
+  title: string;
+  description: string | null;
+  size: (typeof IDEA_SIZES)[number];
+  source: (typeof IDEA_SOURCES)[number];
+  source_ref: string | null;
+  status: (typeof IDEA_STATUSES)[number];
+  created_at: Timestamp;
+}
+
+export interface PdsaCycleTable {
+  id: Generated<number>;
+  change_idea_id: number;
+  previous_id: number | null;
+  title: string;
+  question: string | null;
+  prediction: string | null;
+  plan: string | null;
+  data_to_collect: string | null;
+  what_happened: string | null;
+  observations: string | null;
+  study: string | null;
+  act: (typeof PDSA_ACTS)[number] | null;
+  next_steps: string | null;
+  start_on: string | null;
+  end_on: string | null;
+  created_at: Timestamp;
+}
+
+export interface MeasureTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  kind: (typeof MEASURE_KINDS)[number];
+  definition: string | null;
+  unit_label: string | null;
+  direction: Direction;
+  chart: ChartType;
+  target: number | null;
+  baseline_points: number | null;
+  screen_moving_ranges: number;
+  created_at: Timestamp;
+}
+
+export interface DataPointTable {
+  id: Generated<number>;
+  measure_id: number;
+  period: string;
+  value: number;
+  denominator: number | null;
+  excluded: number;
+  rebase: number;
+  note: string | null;
+}
+
+export interface AnnotationTable {
+  id: Generated<number>;
+  measure_id: number;
+  on_date: string;
+  text: string;
+}
+
+export interface QiDatabase {
+  projects: ProjectTable;
+  project_history: ProjectHistoryTable;
+  project_members: ProjectMemberTable;
+  drivers: DriverTable;
+  change_ideas: ChangeIdeaTable;
+  pdsa_cycles: PdsaCycleTable;
+  measures: MeasureTable;
+  data_points: DataPointTable;
+  annotations: AnnotationTable;
+}

@@ -5,15 +5,16 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/i
  * Role-based access, checked in services. A role held on a unit applies to every unit below it,
  * which is why a grant carries the unit's materialised path.
  */
-export const PERMISSIONS = ['org:view', 'org:manage', 'users:manage', 'audit:view'] as const;
+export const PERMISSIONS = ['org:view', 'org:manage', 'users:manage', 'audit:view', 'projects:view', 'projects:manage'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  lead: ['org:view'],
-  qi_staff: ['org:view'],
+  lead: ['org:view', 'projects:view', 'projects:manage'],
+  qi_staff: ['org:view', 'projects:view', 'projects:manage'],
+  // Partners reach a project through being a member of its team, not through their unit role.
   partner: [],
-  viewer: ['org:view'],
+  viewer: ['org:view', 'projects:view'],
 };
 
 export interface Grant {

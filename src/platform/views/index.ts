@@ -22,6 +22,8 @@ export interface NavItem {
 export function navigationFor(principal: Principal | null, currentPath: string): NavItem[] {
   if (!principal) return [];
   const items: NavItem[] = [{ href: '/', text: t('nav.home') }];
+  // Partners see the projects they are members of, so everyone signed in has this entry.
+  items.push({ href: '/projects', text: t('nav.projects') });
   if (can(principal, 'org:view')) items.push({ href: '/org', text: t('nav.organisation') });
   if (can(principal, 'users:manage')) items.push({ href: '/admin/users', text: t('nav.users') });
   if (can(principal, 'audit:view')) items.push({ href: '/admin/audit', text: t('nav.audit') });
