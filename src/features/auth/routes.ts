@@ -40,19 +40,21 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     return reply.redirect('/sign-in', 303);
   });
 
-  // Magic link: ask for one, then follow it from the email.
-  app.get('/sign-in/link', { config: { public: true } }, async (_request, reply) =>
-    reply.page(`${V}/email-form.njk`, { pageTitle: t('magicLink.title'), intro: t('magicLink.intro'), action: '/sign-in/link', buttonText: t('magicLink.button') }),
-  );
-  app.post('/sign-in/link', { config: { public: true, ...limit } }, async (request, reply) => {
-    const input = cleanForm(request.body);
-    const parsed = parseInput(emailOnlySchema, input);
-    const form = { pageTitle: t('magicLink.title'), intro: t('magicLink.intro'), action: '/sign-in/link', buttonText: t('magicLink.button') };
-    if (!parsed.ok) return reply.code(400).page(`${V}/email-form.njk`, { ...form, errors: parsed.errors, values: input });
-    await auth.requestEmailToken(request.ctx, parsed.data.email, 'magic_link');
-    return reply.page(`${V}/check-email.njk`, { pageTitle: t('checkEmail.title'), email: parsed.data.email });
-  });
-  // Following the link only shows a button: mail scanners that open links must not use up the token.
+  // Asking for an emailed link: a sign-in link, or a link to choose a new password. Same form, same
+  // answer whether or not the email has an account.
+  for (const [path, purpose, words] of [['/sign-in/link', 'magic_link', 'magicLink'], ['/forgot-password', 'password_reset', 'forgotPassword']] as const) {
+    const form = () => ({ pageTitle: t(`${words}.title`), intro: t(`${words}.intro`), action: path, buttonText: t(`${words}.button`) });
+    app.get(path, { config: { public: true } }, async (_request, reply) => reply.page(`${V}/email-form.njk`, form()));
+    app.post(path, { config: { public: true, ...limit } }, async (request, reply) => {
+      const input = cleanForm(request.body);
+      const parsed = parseInput(emailOnlySchema, input);
+      if (!parsed.ok) return reply.code(400).page(`${V}/email-form.njk`, { ...form(), errors: parsed.errors, values: input });
+      await auth.requestEmailToken(request.ctx, parsed.data.email, purpose);
+      return reply.page(`${V}/check-email.njk`, { pageTitle: t('checkEmail.title'), email: parsed.data.email });
+    });
+  }
+
+  // Following a sign-in link only shows a button: mail scanners that open links must not use up the token.
   app.get('/sign-in/link/:token', { config: { public: true } }, async (request, reply) => {
     const { token } = request.params as { token: string };
     return reply.page(`${V}/confirm-link.njk`, { pageTitle: t('magicLink.confirmTitle'), token });
@@ -62,19 +64,6 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     const secret = await auth.signInWithMagicLink(request.ctx, token);
     if (!secret) return reply.code(400).page(`${V}/link-expired.njk`, { pageTitle: t('linkExpired.title') });
     return signedIn(reply, secret);
-  });
-
-  // Forgotten password.
-  app.get('/forgot-password', { config: { public: true } }, async (_request, reply) =>
-    reply.page(`${V}/email-form.njk`, { pageTitle: t('forgotPassword.title'), intro: t('forgotPassword.intro'), action: '/forgot-password', buttonText: t('forgotPassword.button') }),
-  );
-  app.post('/forgot-password', { config: { public: true, ...limit } }, async (request, reply) => {
-    const input = cleanForm(request.body);
-    const parsed = parseInput(emailOnlySchema, input);
-    const form = { pageTitle: t('forgotPassword.title'), intro: t('forgotPassword.intro'), action: '/forgot-password', buttonText: t('forgotPassword.button') };
-    if (!parsed.ok) return reply.code(400).page(`${V}/email-form.njk`, { ...form, errors: parsed.errors, values: input });
-    await auth.requestEmailToken(request.ctx, parsed.data.email, 'password_reset');
-    return reply.page(`${V}/check-email.njk`, { pageTitle: t('checkEmail.title'), email: parsed.data.email });
   });
 
   // Setting a password from a reset link or an invitation.
