@@ -57,6 +57,9 @@ const MATRIX: Record<string, string> = {
   'POST /admin/users/:id/disable': ADMIN,
   'POST /admin/users/:id/enable': ADMIN,
   'POST /admin/users/:id/invite': ADMIN,
+  'GET /admin/users/:id/export': ADMIN,
+  'GET /admin/users/:id/erase': ADMIN,
+  'POST /admin/users/:id/erase': ADMIN,
   'GET /account/tokens': SIGNED_IN,
   'POST /account/tokens': SIGNED_IN,
   // Only the token's owner (the staff user) may revoke it; for anyone else it does not exist.

@@ -147,4 +147,29 @@ export default async function usersRoutes(app: FastifyInstance): Promise<void> {
       return t('users.resend.done');
     }, { errorField: 'account-status' }),
   );
+
+  // Subject access: a download of everything held about the account.
+  app.get('/admin/users/:id/export', async (request, reply) => {
+    const data = await users.exportUser(request.ctx, idParam(request));
+    return reply
+      .header('content-disposition', `attachment; filename="alongside-user-${idParam(request)}.json"`)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(data, null, 2));
+  });
+
+  // Erasure asks first: it cannot be undone.
+  app.get('/admin/users/:id/erase', async (request, reply) => {
+    const { user } = await users.getUser(request.ctx, idParam(request));
+    return reply.page(`${V}/erase.njk`, { pageTitle: t('users.erase.title', { name: user.name }), user });
+  });
+  app.post('/admin/users/:id/erase', async (request, reply) => {
+    try {
+      await users.eraseUser(request.ctx, idParam(request));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return showUser(request, reply.code(400), undefined, translateErrors(err.fields));
+    }
+    reply.flash(t('users.erase.done'));
+    return reply.redirect('/admin/users', 303);
+  });
 }

@@ -155,3 +155,54 @@ export async function bootstrapFirstAdmin(db: Db): Promise<{ email: string; pass
   await createAdmin(db, { email, name: 'Administrator', password });
   return { email, password };
 }
+
+/**
+ * Subject access: everything Alongside holds about a person's account, as one JSON document.
+ * (The involvement register, when it lands, adds its own section here.)
+ */
+export async function exportUser(ctx: ServiceContext, id: number) {
+  const user = await userInScope(ctx, id);
+  const { password_hash, ...account } = user;
+  const [roles, memberships, tokens, auditAbout, auditBy] = await Promise.all([
+    q.grantsOf(ctx.db, id),
+    ctx.db.selectFrom('project_members').innerJoin('projects', 'projects.id', 'project_members.project_id')
+      .select(['projects.id as project_id', 'projects.title as project', 'project_members.role', 'project_members.joined_on', 'project_members.left_on'])
+      .where('project_members.user_id', '=', id).execute(),
+    ctx.db.selectFrom('api_tokens').select(['name', 'scopes', 'created_at', 'last_used_at', 'revoked_at']).where('user_id', '=', id).execute(),
+    ctx.db.selectFrom('audit_log').selectAll().where('subject_user_id', '=', id).orderBy('id').execute(),
+    ctx.db.selectFrom('audit_log').selectAll().where('actor_user_id', '=', id).orderBy('id').execute(),
+  ]);
+  await audit(ctx.db, auditContext(ctx), { action: 'user.exported', entityType: 'user', entityId: id, subjectUserId: id });
+  return {
+    exported_at: nowIso(),
+    account: { ...account, has_password: password_hash != null },
+    roles: roles.map((r) => ({ unit: r.unit_name, role: r.role })),
+    project_memberships: memberships,
+    api_tokens: tokens,
+    audit_about_them: auditAbout,
+    audit_by_them: auditBy,
+  };
+}
+
+/**
+ * Erasure: the account is anonymised rather than deleted, so counts and the append-only audit log
+ * stay whole, but nothing left identifies the person. Their sessions, tokens, roles and any
+ * unsent email to them go at once.
+ */
+export async function eraseUser(ctx: ServiceContext, id: number): Promise<void> {
+  const user = await userInScope(ctx, id);
+  if (id === ctx.principal?.userId) throw ValidationError.one('erase', 'errors.user.eraseSelf');
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({ email: `erased-${id}@erased.invalid`, name: `Erased user ${id}`, password_hash: null, disabled_at: nowIso(), locked_until: null, last_sign_in_at: null })
+      .where('id', '=', id)
+      .execute();
+    await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await trx.deleteFrom('sign_in_tokens').where('user_id', '=', id).execute();
+    await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
+    await trx.deleteFrom('role_grants').where('user_id', '=', id).execute();
+    await trx.deleteFrom('outbox').where('recipient', '=', user.email).where('status', '=', 'pending').execute();
+    await audit(trx, auditContext(ctx), { action: 'user.erased', entityType: 'user', entityId: id, subjectUserId: id });
+  });
+}
