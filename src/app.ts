@@ -16,6 +16,7 @@ import type { DbHandle } from './platform/db/index.ts';
 import { registerErrorHandlers } from './platform/errors/handler.ts';
 import './platform/http/types.ts';
 import views from './platform/views/index.ts';
+import { databaseRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { featureRoutes } from './features/index.ts';
 
 
@@ -88,7 +89,8 @@ export async function buildApp(config: Config, handle: DbHandle, overrides: AppO
       return (body?._csrf ?? req.headers['x-csrf-token'] ?? query?._csrf) as string | undefined;
     },
   });
-  await app.register(fastifyRateLimit, { global: false });
+  // Counted in the database, so limits hold across instances.
+  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(handle.db) });
 
   // Who is asking: a browser session or an API token. Read from the database on every request.
   app.decorateRequest('principal', null);

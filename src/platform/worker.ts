@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { pruneExpiredSessions } from './auth/sessions.ts';
 import type { Db, Dialect } from './db/index.ts';
+import { pruneRateLimits } from './http/rate-limit-store.ts';
 import { deliverDue, type Mailer } from './outbox/index.ts';
 
 export interface WorkerLog {
@@ -28,6 +29,7 @@ export async function runBackgroundWork(
       if (report.sent || report.failed) log.info(report, 'outbox delivery');
       if (Date.now() - lastHousekeeping > HOUSEKEEPING_EVERY_MS) {
         await pruneExpiredSessions(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+        await pruneRateLimits(db);
         lastHousekeeping = Date.now();
       }
     } catch (err) {

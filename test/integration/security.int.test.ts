@@ -45,6 +45,25 @@ describe('security basics', () => {
     expect(codes[3]).toBe(429);
   });
 
+  it('counts sign-in attempts across instances sharing a database', async () => {
+    const database = await createTestDatabase();
+    const a = await createTestApp({ database, config: { rateLimitPerMinute: 3 } });
+    const b = await createTestApp({ database, config: { rateLimitPerMinute: 3 } });
+    try {
+      const onA = new Browser(a.app);
+      const onB = new Browser(b.app);
+      await onA.get('/sign-in');
+      await onB.get('/sign-in');
+      const attempt = (x: Browser) => x.post('/sign-in', { email: 'x@example.org', password: 'nope' }).then((r) => r.statusCode);
+      expect([await attempt(onA), await attempt(onB), await attempt(onA)]).toEqual([401, 401, 401]);
+      expect(await attempt(onB)).toBe(429);
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  });
+
   it('refuses an oversized form with a 4xx, not a crash', async () => {
     t = await createTestApp();
     const res = await t.app.inject({

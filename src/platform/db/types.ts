@@ -101,7 +101,14 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
 }
 
+export interface RateLimitTable {
+  key: string;
+  window_start_ms: number;
+  count: number;
+}
+
 export interface Database extends QiDatabase {
+  rate_limits: RateLimitTable;
   org_units: OrgUnitTable;
   users: UserTable;
   role_grants: RoleGrantTable;
