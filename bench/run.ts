@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: how much does our stack cost over a bare Fastify reply of the same bytes?
+ * `npm run bench`: first the SPC engine's throughput (bench/spc.ts, in this process, before any
+ * server starts); then how much does our stack cost over a bare Fastify reply of the same bytes?
  *
  * (a) the real app (src/main.ts in its own process, SQLite temp file, production mode, quiet log,
  *     no worker) serving the signed-in home page `/`, session cookie and all;
@@ -20,6 +21,7 @@ import autocannon, { type Result } from 'autocannon';
 import { createAdmin } from '../src/features/users/service.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { benchSpc, describeSpcBench, SPC_BUDGET_POINTS_PER_SECOND } from './spc.ts';
 
 /** The home page must manage at least this share of the bare server's requests/sec. */
 export const BUDGET_RATIO = 0.6;
@@ -109,6 +111,13 @@ async function measure(title: string, url: string, headers: Record<string, strin
 
 let stopping = false;
 async function main(): Promise<void> {
+  write(`Alongside bench: Node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'})`);
+  write('');
+  const spc = benchSpc();
+  for (const line of describeSpcBench(spc)) write(line);
+  if (spc.pointsPerSecond < SPC_BUDGET_POINTS_PER_SECOND) process.exitCode = 1;
+  write('');
+
   const dir = mkdtempSync(join(tmpdir(), 'alongside-bench-'));
   try {
     // An admin made directly in the database (so the first-start bootstrap stays quiet).
@@ -151,7 +160,6 @@ async function main(): Promise<void> {
     });
     await waitUntilReady(`http://127.0.0.1:${barePort}/`);
 
-    write(`Alongside bench: Node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? 'unknown'})`);
     write(`autocannon: ${CONNECTIONS} connections, ${WARMUP}s warm-up then ${DURATION}s each; page is ${body.length} bytes of ${contentType}`);
     write('');
     const a = await measure('home page', `${base}/`, { cookie });

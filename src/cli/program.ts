@@ -4,6 +4,7 @@ import { createAdminCommand } from './create-admin.ts';
 import { cliConfig } from './database.ts';
 import { migrateCommand } from './migrate.ts';
 import { DEMO_PASSWORD, seedCommand } from './seed.ts';
+import { spcCommand, type SpcFlags } from './spc.ts';
 import { workerCommand } from './worker.ts';
 
 /**
@@ -54,6 +55,21 @@ export function buildProgram(): Command {
     .description('replace the SQLite database with a backup; stop the app first (PostgreSQL: use pg_restore)')
     .argument('<file>', 'a backup made by alongside backup')
     .action((file: string) => restoreCommand(cliConfig(), file));
+
+  program
+    .command('spc')
+    .description('analyse a measure as a run or SPC chart: CSV in (x,value or x,numerator,denominator), JSON out')
+    .option('--chart <kind>', 'run, xmr, p, c or u')
+    .option('--improvement <direction>', 'increase, decrease or neutral', 'neutral')
+    .option('--baseline <n>', 'freeze the limits after the first n points of each segment')
+    .option('--exclude <rows>', 'rows (from 1) kept on the chart but left out of the limits, e.g. 6,20')
+    .option('--rebase <rows>', 'rows (from 1) where new limits start, e.g. 13,25')
+    .option('--target <t>', 'target, in the units plotted (a proportion for p, a rate for u)')
+    .option('--no-screen', 'do not screen out large moving ranges (XmR), as the Excel tools do')
+    .option('--input <file>', 'CSV file to read (default: standard input)')
+    // A bad option is a one-line error here, like bad input, so scripts can show it as it is.
+    .showHelpAfterError(false)
+    .action((opts: SpcFlags) => spcCommand(opts));
 
   return program;
 }
