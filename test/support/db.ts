@@ -18,6 +18,20 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+const SCHEMA_LOCK = 7_300_411;
+
+async function withSchemaLock<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(POSTGRES_URL);
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
+    return await work(client);
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]).catch(() => undefined);
+    await client.end();
+  }
+}
+
 /** A fresh, migrated database: a temp SQLite file, or its own PostgreSQL schema so runs never collide. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'alongside-test-'));
@@ -29,23 +43,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { url, dataDir, open: () => openDatabase(url), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client(POSTGRES_URL);
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  await client.end();
-  const h = openDatabase(POSTGRES_URL, { schema });
-  await migrateToLatest(h.db);
-  await h.close();
+  // Kysely's migrator reads the catalogue of every schema; a schema dropped by another test file
+  // at that moment makes it fail. Test files therefore create, migrate and drop one at a time.
+  await withSchemaLock(async (client) => {
+    await client.query(`CREATE SCHEMA ${schema}`);
+    const h = openDatabase(POSTGRES_URL, { schema });
+    try {
+      await migrateToLatest(h.db);
+    } finally {
+      await h.close();
+    }
+  });
   return {
     url: POSTGRES_URL,
     schema,
     dataDir,
     open: () => openDatabase(POSTGRES_URL, { schema }),
     drop: async () => {
-      const c = new pg.Client(POSTGRES_URL);
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
+      await withSchemaLock((client) => client.query(`DROP SCHEMA ${schema} CASCADE`));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { audit } from '../../platform/audit/index.ts';
 import { issueApiToken, isApiScope, type ApiScope } from '../../platform/auth/api-tokens.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
-import { nowIso } from '../../platform/db/index.ts';
+import { isRecordId, nowIso } from '../../platform/db/index.ts';
 import { NotFoundError } from '../../platform/errors/index.ts';
 import { requireSignedIn } from '../../platform/rbac/index.ts';
 import * as q from './queries.ts';
@@ -55,7 +55,7 @@ export async function createMyToken(ctx: ServiceContext, input: { name: string; 
 /** Revokes one of the signed-in user's tokens at once. Someone else's token id is a 404. */
 export async function revokeMyToken(ctx: ServiceContext, id: number): Promise<TokenSummary> {
   const principal = requireSignedIn(ctx.principal);
-  const row = Number.isSafeInteger(id) ? await q.tokenOf(ctx.db, principal.userId, id) : undefined;
+  const row = isRecordId(id) ? await q.tokenOf(ctx.db, principal.userId, id) : undefined;
   if (!row) throw new NotFoundError();
   if (!row.revoked_at) {
     await ctx.db.transaction().execute(async (trx) => {

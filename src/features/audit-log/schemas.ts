@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ID } from '../../platform/db/index.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.audit.dateFormat').refine((s) => !Number.isNaN(Date.parse(s)), 'errors.audit.dateFormat');
 
@@ -10,7 +11,7 @@ export const auditFilterSchema = z
     entityId: z.string().max(60, 'errors.audit.recordTooLong').optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
-    before: z.coerce.number().int().positive().optional(),
+    before: z.coerce.number().int().positive().max(MAX_ID).optional(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'errors.audit.dateOrder' });
 

@@ -102,5 +102,8 @@ describe('organisation units', () => {
     const b = new Browser(t.app);
     await b.signIn('admin@example.org');
     expect((await b.get('/org/abc')).statusCode).toBe(404);
+    // Beyond a 32-bit id (PostgreSQL's serial): still simply not found.
+    expect((await b.get('/org/9007199254740991')).statusCode).toBe(404);
+    expect((await b.get('/org/2147483648')).statusCode).toBe(404);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ID } from '../../platform/db/index.ts';
 import { UNIT_KINDS } from '../../platform/db/types.ts';
 
 export const unitName = z
@@ -9,7 +10,7 @@ export const unitName = z
 export const createUnitSchema = z.object({
   name: unitName,
   kind: z.enum(UNIT_KINDS, { error: 'errors.unit.kindRequired' }),
-  parentId: z.coerce.number({ error: 'errors.unit.parentRequired' }).int('errors.unit.parentRequired').positive('errors.unit.parentRequired'),
+  parentId: z.coerce.number({ error: 'errors.unit.parentRequired' }).int('errors.unit.parentRequired').positive('errors.unit.parentRequired').max(MAX_ID, 'errors.unit.parentRequired'),
 });
 
 export const renameUnitSchema = z.object({ name: unitName });

@@ -1,6 +1,6 @@
 import { audit } from '../../platform/audit/index.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
-import { nowIso } from '../../platform/db/index.ts';
+import { isRecordId, nowIso } from '../../platform/db/index.ts';
 import type { OrgUnit, UnitKind } from '../../platform/db/types.ts';
 import { ValidationError } from '../../platform/errors/index.ts';
 import { requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
@@ -41,7 +41,7 @@ export async function manageableUnits(ctx: ServiceContext): Promise<OrgUnit[]> {
 }
 
 export async function getUnit(ctx: ServiceContext, id: number): Promise<OrgUnit> {
-  const unit = Number.isSafeInteger(id) ? await q.unitById(ctx.db, id) : undefined;
+  const unit = isRecordId(id) ? await q.unitById(ctx.db, id) : undefined;
   requireInScope(ctx.principal, 'org:view', unit);
   return unit as OrgUnit;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isRecordId } from '../../platform/db/index.ts';
 import { ROLES } from '../../platform/db/types.ts';
 import { ValidationError, type FieldError } from '../../platform/errors/index.ts';
 import { cleanForm, parseInput, translateErrors } from '../../platform/http/forms.ts';
@@ -40,7 +41,7 @@ export default async function usersRoutes(app: FastifyInstance): Promise<void> {
     const query = request.query as { q?: string; after?: string };
     const search = typeof query.q === 'string' && query.q.trim() !== '' ? query.q.trim().slice(0, 100) : undefined;
     const afterNum = Number(query.after);
-    const after = Number.isSafeInteger(afterNum) && afterNum > 0 ? afterNum : undefined;
+    const after = isRecordId(afterNum) ? afterNum : undefined;
     const { users: rows, nextAfter } = await users.listUsers(request.ctx, { after, search });
     return reply.page(`${V}/list.njk`, {
       pageTitle: t('users.list.title'),

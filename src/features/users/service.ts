@@ -2,7 +2,7 @@ import { audit } from '../../platform/audit/index.ts';
 import { hashPassword, newSecret } from '../../platform/auth/crypto.ts';
 import { destroyUserSessions } from '../../platform/auth/sessions.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
-import { isUniqueViolation, nowIso, type Db } from '../../platform/db/index.ts';
+import { isRecordId, isUniqueViolation, nowIso, type Db } from '../../platform/db/index.ts';
 import type { OrgUnit, Role, User } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
 import { can, requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
@@ -38,7 +38,7 @@ export async function assignableUnits(ctx: ServiceContext): Promise<OrgUnit[]> {
 /** A user is in scope when they hold a role in the manager's units, or none at all yet. */
 async function userInScope(ctx: ServiceContext, id: number): Promise<User> {
   const principal = requirePermission(ctx.principal, 'users:manage');
-  const user = Number.isSafeInteger(id) ? await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  const user = isRecordId(id) ? await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
   if (!user) throw new NotFoundError();
   const grants = await q.grantsOf(ctx.db, id);
   if (grants.length > 0 && !grants.some((g) => can(principal, 'users:manage', { path: g.unit_path }))) throw new NotFoundError();

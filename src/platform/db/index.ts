@@ -52,3 +52,9 @@ export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
+
+/** Ids are 32-bit integers on PostgreSQL (serial): anything else cannot be a record, and must not reach the database. */
+export const MAX_ID = 2_147_483_647;
+export function isRecordId(id: number): boolean {
+  return Number.isInteger(id) && id > 0 && id <= MAX_ID;
+}
