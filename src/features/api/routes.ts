@@ -54,7 +54,13 @@ function apiErrorHandler(error: FastifyError | HttpError, request: FastifyReques
   throw error;
 }
 
-async function v1(app: FastifyInstance): Promise<void> {
+/**
+ * The rules every /api/v1 route lives by: JSON bodies only, problem answers, a declared scope checked
+ * before the body is read. A feature that answers under /api/v1 itself (e.g. projects/api.ts) calls
+ * this first inside its own plugin registered with { prefix: API_PREFIX }, and lists its endpoints
+ * in openapi.ts (FEATURE_ENDPOINTS) so the document describes them.
+ */
+export function apiConventions(app: FastifyInstance): void {
   // JSON only: a form post or any other media type is a 415, not a guess.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: API_BODY_LIMIT }, app.getDefaultJsonParser('error', 'error'));
@@ -69,6 +75,10 @@ async function v1(app: FastifyInstance): Promise<void> {
     const { public: isPublic, scope } = request.routeOptions.config;
     if (!isPublic && scope) requireScope(request, scope);
   });
+}
+
+async function v1(app: FastifyInstance): Promise<void> {
+  apiConventions(app);
 
   const handlers: Record<OperationId, RouteHandlerMethod> = {
     getMe: async (request) => api.me(request.ctx),

@@ -6,6 +6,10 @@ import { can, requireSignedIn } from '../../platform/rbac/index.ts';
 
 export type Project = Selectable<ProjectTable>;
 
+import { isRecordId } from '../../platform/db/index.ts';
+
+export { isRecordId, MAX_ID } from '../../platform/db/index.ts';
+
 export interface ProjectAccess {
   project: Project;
   unit: OrgUnit;
@@ -23,7 +27,7 @@ export interface ProjectAccess {
  */
 export async function projectAccess(ctx: ServiceContext, projectId: number, need: 'view' | 'edit' = 'view'): Promise<ProjectAccess> {
   const principal = requireSignedIn(ctx.principal);
-  if (!Number.isSafeInteger(projectId)) throw new NotFoundError();
+  if (!isRecordId(projectId)) throw new NotFoundError();
   const row = await ctx.db
     .selectFrom('projects')
     .innerJoin('org_units', 'org_units.id', 'projects.unit_id')
