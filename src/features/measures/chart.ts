@@ -66,7 +66,8 @@ export function spcRequest(measure: MeasureForChart, points: PointForChart[]): {
   const options: SpcOptions = {
     chart: measure.chart,
     improvement: measure.direction,
-    ...(measure.baseline_points ? { baseline: measure.baseline_points } : {}),
+    // A baseline longer than the data so far simply is not complete yet: use every point until it is.
+    ...(measure.baseline_points && measure.baseline_points >= 2 && measure.baseline_points <= points.length ? { baseline: measure.baseline_points } : {}),
     ...(exclude.length ? { exclude } : {}),
     ...(rebase.length ? { rebase } : {}),
     ...(target !== null ? { target } : {}),
