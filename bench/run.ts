@@ -7,7 +7,9 @@
  * (b) a bare Fastify server (bench/bare-server.ts, its own process) returning exactly the bytes
  *     and content type that (a) returned.
  * Both are measured in the same run on the same machine, so the ratio a/b means something where
- * absolute requests/sec do not. Budgets: bench/README.md.
+ * absolute requests/sec do not. Between the SPC bench and (a), bench/portfolio.ts times the
+ * portfolio page and a measure page with 500 projects on SQLite and PostgreSQL (`--no-postgres`
+ * leaves PostgreSQL out). Budgets: bench/README.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +23,7 @@ import autocannon, { type Result } from 'autocannon';
 import { createAdmin } from '../src/features/users/service.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { benchPortfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP, describePortfolioBench, withinBudget } from './portfolio.ts';
 import { benchSpc, describeSpcBench, SPC_BUDGET_POINTS_PER_SECOND } from './spc.ts';
 
 /** The home page must manage at least this share of the bare server's requests/sec. */
@@ -32,6 +35,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
+    'no-postgres': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(args.duration);
@@ -116,6 +120,12 @@ async function main(): Promise<void> {
   const spc = benchSpc();
   for (const line of describeSpcBench(spc)) write(line);
   if (spc.pointsPerSecond < SPC_BUDGET_POINTS_PER_SECOND) process.exitCode = 1;
+  write('');
+
+  // The portfolio and measure pages with 500 projects, in this process, on both databases (bench/portfolio.ts).
+  const portfolio = await benchPortfolio({ postgres: !args['no-postgres'] });
+  for (const line of describePortfolioBench(portfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP)) write(line);
+  if (!withinBudget(portfolio.results)) process.exitCode = 1;
   write('');
 
   const dir = mkdtempSync(join(tmpdir(), 'alongside-bench-'));

@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Browser, createTestApp } from '../../test/support/app.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TRUST_NAME } from './seed.ts';
+import { involvementShare } from '../features/projects/queries.ts';
+import { currentMonth, monthEnd } from '../features/projects/service.ts';
+import { analyse } from '../spc/index.ts';
+import { DEMO_ACCOUNTS, DEMO_MEASURE_VALUES, DEMO_PASSWORD, DEMO_PROJECTS, DEMO_TRUST_NAME } from './seed.ts';
 import { emptyDatabase, runCli, type CliDatabase } from './testing.ts';
 
 describe('alongside seed --demo', { timeout: 60_000 }, () => {
@@ -23,7 +26,13 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
         .select(['users.email', 'role_grants.role', 'org_units.name as unit'])
         .orderBy('users.email')
         .execute();
-      return { units, accounts };
+      const count = async (table: 'projects' | 'project_history' | 'project_members' | 'drivers' | 'change_ideas' | 'pdsa_cycles' | 'measures' | 'data_points' | 'annotations') =>
+        Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+      const qi: Record<string, number> = {};
+      for (const table of ['projects', 'project_history', 'project_members', 'drivers', 'change_ideas', 'pdsa_cycles', 'measures', 'data_points', 'annotations'] as const) {
+        qi[table] = await count(table);
+      }
+      return { units, accounts, qi };
     } finally {
       await h.close();
     }
@@ -53,6 +62,83 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     expect(accounts.map((a) => a.role).sort()).toEqual(['admin', 'lead', 'partner', 'partner', 'qi_staff', 'viewer']);
     for (const a of DEMO_ACCOUNTS) {
       expect(accounts).toContainEqual({ email: a.email, role: a.role, unit: a.unit.startsWith('(') ? DEMO_TRUST_NAME : a.unit });
+    }
+  });
+
+  it('adds QI projects under the demo teams: a worked example with its team, driver diagram, PDSA cycles and an improving measure', async () => {
+    expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
+    const h = database.open();
+    try {
+      const projects = await h.db
+        .selectFrom('projects')
+        .innerJoin('org_units', 'org_units.id', 'projects.unit_id')
+        .select(['projects.id', 'projects.title', 'org_units.name as unit', 'org_units.kind'])
+        .execute();
+      expect(projects).toHaveLength(DEMO_PROJECTS.length);
+      for (const p of projects) expect(['team', 'service']).toContain(p.kind);
+      const example = projects.find((p) => p.title === 'Quicker first appointments');
+      expect(example?.unit).toBe('Tower Hamlets Community Mental Health Team');
+      const id = example?.id ?? 0;
+
+      const members = await h.db
+        .selectFrom('project_members')
+        .leftJoin('users', 'users.id', 'project_members.user_id')
+        .select(['project_members.role', 'users.email', 'project_members.display_name'])
+        .where('project_id', '=', id)
+        .execute();
+      expect(members).toContainEqual({ role: 'service_user_partner', email: 'service-user@demo.example.org', display_name: null });
+      expect(members).toContainEqual({ role: 'lead', email: 'qi@demo.example.org', display_name: null });
+
+      const drivers = await h.db.selectFrom('drivers').select(['id', 'parent_id']).where('project_id', '=', id).execute();
+      expect(drivers.filter((d) => d.parent_id === null).length).toBeGreaterThanOrEqual(2);
+      expect(drivers.filter((d) => d.parent_id !== null).length).toBeGreaterThanOrEqual(2);
+      const cycles = await h.db
+        .selectFrom('pdsa_cycles')
+        .innerJoin('change_ideas', 'change_ideas.id', 'pdsa_cycles.change_idea_id')
+        .select(['pdsa_cycles.id', 'pdsa_cycles.previous_id', 'pdsa_cycles.act'])
+        .where('change_ideas.project_id', '=', id)
+        .execute();
+      expect(cycles.length).toBeGreaterThanOrEqual(2);
+      expect(cycles.some((c) => c.previous_id !== null && c.act === 'adopt')).toBe(true);
+
+      const measure = await h.db.selectFrom('measures').selectAll().where('project_id', '=', id).executeTakeFirstOrThrow();
+      const points = await h.db.selectFrom('data_points').select(['period', 'value']).where('measure_id', '=', measure.id).orderBy('period').execute();
+      expect(points.map((p) => p.value)).toEqual(DEMO_MEASURE_VALUES);
+      expect((points.at(-1)?.period ?? '9999') < `${currentMonth()}-01`).toBe(true);
+      // Monthly, one point a month, ending last month.
+      expect(new Set(points.map((p) => p.period.slice(0, 7))).size).toBe(24);
+      const chart = analyse(
+        points.map((p) => ({ x: p.period, value: p.value })),
+        { chart: 'xmr', improvement: 'decrease', baseline: measure.baseline_points ?? undefined, screen: true },
+      );
+      expect(chart.variation).toBe('special_cause_improvement');
+
+      // The Luton forum story: 1 in 10 open projects with service-user or carer input a year ago, 8 in 10 now.
+      const luton = await h.db.selectFrom('org_units').select('path').where('name', '=', 'Luton').executeTakeFirstOrThrow();
+      const [y, m] = currentMonth().split('-').map(Number) as [number, number];
+      const yearAgo = new Date(Date.UTC(y - 1, m - 1, 1)).toISOString().slice(0, 7);
+      expect(await involvementShare(h.db, { prefixes: [luton.path], ...monthEnd(yearAgo) })).toEqual({ total: 10, withInput: 1 });
+      expect(await involvementShare(h.db, { prefixes: [luton.path], ...monthEnd(currentMonth()) })).toEqual({ total: 10, withInput: 8 });
+    } finally {
+      await h.close();
+    }
+
+    // The worked example's pages render for its service-user partner.
+    const t = await createTestApp({ database });
+    try {
+      const partner = new Browser(t.app);
+      await partner.signIn('service-user@demo.example.org', DEMO_PASSWORD);
+      const { id, measureId } = await t.db.db
+        .selectFrom('measures')
+        .innerJoin('projects', 'projects.id', 'measures.project_id')
+        .select(['projects.id as id', 'measures.id as measureId'])
+        .where('projects.title', '=', 'Quicker first appointments')
+        .executeTakeFirstOrThrow();
+      const page = await partner.get(`/projects/${id}/measures/${measureId}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<svg');
+    } finally {
+      await t.close();
     }
   });
 
@@ -111,5 +197,6 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     expect(production.code).toBe(1);
     expect(production.stderr).toContain('refusing to add demo accounts in production');
     expect((await snapshot()).accounts).toEqual([]);
+    expect((await snapshot()).qi.projects).toBe(0);
   });
 });

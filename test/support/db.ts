@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase, type DbHandle, type Dialect } from '../../src/platform/db/index.ts';
-import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+import { MIGRATION_LOCK, migrateToLatest } from '../../src/platform/db/migrate.ts';
 
 /** Which database this test run uses: the whole suite runs once on each. */
 export const TEST_DIALECT: Dialect = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
@@ -18,7 +18,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-const SCHEMA_LOCK = 7_300_411;
+const SCHEMA_LOCK = MIGRATION_LOCK;
 
 async function withSchemaLock<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client(POSTGRES_URL);
@@ -44,16 +44,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
   // Kysely's migrator reads the catalogue of every schema; a schema dropped by another test file
-  // at that moment makes it fail. Test files therefore create, migrate and drop one at a time.
-  await withSchemaLock(async (client) => {
-    await client.query(`CREATE SCHEMA ${schema}`);
-    const h = openDatabase(POSTGRES_URL, { schema });
-    try {
-      await migrateToLatest(h.db);
-    } finally {
-      await h.close();
-    }
-  });
+  // (or a CLI test's child process) at that moment makes it fail, so creating and dropping a
+  // schema take the migration lock.
+  await withSchemaLock((client) => client.query(`CREATE SCHEMA ${schema}`));
+  const h = openDatabase(POSTGRES_URL, { schema });
+  try {
+    await migrateToLatest(h.db); // takes the same lock itself
+  } finally {
+    await h.close();
+  }
   return {
     url: POSTGRES_URL,
     schema,
