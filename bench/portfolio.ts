@@ -28,7 +28,7 @@ import { insertUnit } from '../src/features/org/service.ts';
 import { PAGE_SIZE } from '../src/features/projects/service.ts';
 import { createAdmin } from '../src/features/users/service.ts';
 import { openDatabase, type Db, type DbHandle, type Dialect } from '../src/platform/db/index.ts';
-import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { MIGRATION_LOCK, migrateToLatest } from '../src/platform/db/migrate.ts';
 import { INVOLVEMENT_LEVELS, STAGES, type OrgUnit } from '../src/platform/db/types.ts';
 import { syntheticSeries } from './spc.ts';
 
@@ -75,7 +75,7 @@ export interface PortfolioBenchOptions {
 const EMAIL = 'bench@example.org';
 
 /** Migrates under the advisory lock the test suite uses, so a run beside `npm test` cannot trip Kysely's migrator. */
-const SCHEMA_LOCK = 7_300_411;
+const SCHEMA_LOCK = MIGRATION_LOCK;
 
 interface BenchDatabase {
   url: string;
@@ -98,8 +98,10 @@ async function freshDatabase(dialect: Dialect): Promise<BenchDatabase> {
   const client = new pg.Client(BENCH_POSTGRES_URL);
   await client.connect();
   try {
+    // Create under the migration lock, then release it: migrateToLatest takes the same lock itself.
     await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
     await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]);
     const h = openDatabase(BENCH_POSTGRES_URL, { schema });
     try {
       await migrateToLatest(h.db);
