@@ -270,7 +270,7 @@ function ideaRoutes(app: FastifyInstance): void {
 
 async function cycleFormView(request: FastifyRequest, ids: { projectId: number; ideaId: number; cycleId?: number }, values: Record<string, unknown> | null, errors: FieldError[]) {
   const { access, idea, cycle, choices } = await changes.cycleForm(request.ctx, ids.projectId, ids.ideaId, ids.cycleId);
-  const shown = values ?? (cycle ? cycleValues(cycle) : {});
+  const shown = values ?? (cycle ? changes.cycleInput(cycle) : {});
   const str = (v: unknown): string => (v == null ? '' : String(v));
   const base = `/projects/${ids.projectId}/ideas/${idea.id}`;
   return {
@@ -296,21 +296,6 @@ async function cycleFormView(request: FastifyRequest, ids: { projectId: number; 
   };
 }
 
-const cycleValues = (c: changes.PdsaCycle): Record<string, unknown> => ({
-  title: c.title,
-  previousId: c.previous_id,
-  question: c.question,
-  prediction: c.prediction,
-  plan: c.plan,
-  dataToCollect: c.data_to_collect,
-  startOn: c.start_on,
-  whatHappened: c.what_happened,
-  observations: c.observations,
-  study: c.study,
-  act: c.act,
-  nextSteps: c.next_steps,
-  endOn: c.end_on,
-});
 
 /** After a save: say what was saved and, when the idea's status followed the cycle, say that too. */
 function cycleSavedMessage(key: string, saved: changes.CycleSaved): string {

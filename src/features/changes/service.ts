@@ -391,7 +391,8 @@ export async function cycleForm(
   return { access, idea, cycle, choices };
 }
 
-function cycleInput(c: PdsaCycle): Record<string, unknown> {
+/** A cycle as form/API field values: what the edit form shows and what a PATCH starts from. */
+export function cycleInput(c: PdsaCycle): Record<string, unknown> {
   return {
     title: c.title,
     previousId: c.previous_id,
