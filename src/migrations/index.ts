@@ -3,6 +3,7 @@ import * as m001 from './001_foundation.ts';
 import * as m002 from './002_qi_projects.ts';
 import * as m003 from './003_project_portfolio_indexes.ts';
 import * as m006 from './006_rate_limits.ts';
+import * as m007 from './007_involvement_register.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002_qi_projects': m002,
   '003_project_portfolio_indexes': m003,
   '006_rate_limits': m006,
+  '007_involvement_register': m007,
 };

@@ -1,4 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { InvolvementDatabase } from './involvement-types.ts';
+
+export * from './involvement-types.ts';
 
 /** Timestamps are UTC ISO-8601 strings on both databases, so they sort and compare the same way. */
 type Timestamp = string;
@@ -85,10 +88,14 @@ export interface AuditLogTable {
   details: string | null;
 }
 
+export const CHANNELS = ['email', 'sms', 'post', 'phone'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
 export interface OutboxTable {
   id: Generated<number>;
   idempotency_key: string;
-  channel: 'email';
+  /** Only email is sent by the worker; sms, post and phone wait for the lead to send them by hand. */
+  channel: Channel;
   recipient: string;
   subject: string;
   body_text: string;
@@ -99,6 +106,10 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: Timestamp;
   sent_at: Timestamp | null;
+  /** The register entry the message is for, when it is for a person. */
+  person_id: number | null;
+  /** The person's format (large print, easy read…) the body was written for. */
+  format: string | null;
 }
 
 export interface RateLimitTable {
@@ -107,7 +118,7 @@ export interface RateLimitTable {
   count: number;
 }
 
-export interface Database extends QiDatabase {
+export interface Database extends QiDatabase, InvolvementDatabase {
   rate_limits: RateLimitTable;
   org_units: OrgUnitTable;
   users: UserTable;
@@ -181,6 +192,8 @@ export interface ProjectMemberTable {
   role: MemberRole;
   joined_on: string;
   left_on: string | null;
+  /** The register entry of a partner (with or without an account). */
+  person_id: number | null;
 }
 
 export interface DriverTable {

@@ -4,7 +4,7 @@ import type { Kysely, Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Dialect } from '../db/index.ts';
 import { nowIso } from '../db/index.ts';
-import type { Database, OutboxMessage } from '../db/types.ts';
+import type { Channel, Database, OutboxMessage } from '../db/types.ts';
 
 export interface EmailToSend {
   /** Same key, same message: enqueueing twice is a no-op, and the SMTP Message-ID is derived from it. */
@@ -32,6 +32,58 @@ export async function enqueueEmail(db: Kysely<Database> | Transaction<Database>,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .execute();
+}
+
+export interface MessageToPerson {
+  idempotencyKey: string;
+  person: {
+    id: number;
+    preferred_channel: 'email' | 'sms' | 'post' | 'phone';
+    format: string;
+    email: string | null;
+    phone: string | null;
+    address: string | null;
+    postcode: string | null;
+  };
+  subject: string;
+  /** Plain text; the caller writes it for the person's format (e.g. easy read). */
+  text: string;
+}
+
+/**
+ * A message to someone in the register, in their preferred channel. Email goes out through the
+ * worker; a text, letter or call waits in the outbox for the involvement lead to send by hand and
+ * mark done. Falls back to email when the preferred channel has no contact details. Returns the
+ * channel used, or null when the person cannot be reached at all.
+ */
+export async function enqueueForPerson(
+  db: Kysely<Database> | Transaction<Database>,
+  message: MessageToPerson,
+): Promise<Channel | null> {
+  const p = message.person;
+  const postal = [p.address, p.postcode].filter(Boolean).join('\n');
+  const recipients: Record<Channel, string | null> = { email: p.email, sms: p.phone, phone: p.phone, post: postal || null };
+  const channel: Channel | null = recipients[p.preferred_channel] ? p.preferred_channel : p.email ? 'email' : null;
+  if (!channel) return null;
+  const now = nowIso();
+  await db
+    .insertInto('outbox')
+    .values({
+      idempotency_key: message.idempotencyKey,
+      channel,
+      recipient: recipients[channel] as string,
+      subject: message.subject,
+      body_text: message.text,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      person_id: p.id,
+      format: p.format,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+  return channel;
 }
 
 export interface Mailer {
@@ -79,6 +131,7 @@ async function claimDue(db: Kysely<Database>, dialect: Dialect, limit: number): 
       let q = qb
         .selectFrom('outbox')
         .select('id')
+        .where('channel', '=', 'email')
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))

@@ -5,14 +5,19 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/i
  * Role-based access, checked in services. A role held on a unit applies to every unit below it,
  * which is why a grant carries the unit's materialised path.
  */
-export const PERMISSIONS = ['org:view', 'org:manage', 'users:manage', 'audit:view', 'projects:view', 'projects:manage'] as const;
+export const PERMISSIONS = [
+  'org:view', 'org:manage', 'users:manage', 'audit:view', 'projects:view', 'projects:manage',
+  // The involvement register: staff see people in their units; involvement leads keep the register.
+  'people:view', 'people:manage', 'opportunities:manage',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  lead: ['org:view', 'projects:view', 'projects:manage'],
-  qi_staff: ['org:view', 'projects:view', 'projects:manage'],
-  // Partners reach a project through being a member of its team, not through their unit role.
+  lead: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'people:manage', 'opportunities:manage'],
+  qi_staff: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'opportunities:manage'],
+  // Partners reach a project through being a member of its team, not through their unit role,
+  // and their own register entry through its user_id.
   partner: [],
   viewer: ['org:view', 'projects:view'],
 };
