@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES, issueApiToken } from '../../src/platform/auth/api-tokens.ts';
@@ -10,14 +11,15 @@ import { Browser, createTestApp, createUser, seedOrg, type TestApp } from '../su
  * A = allowed (any answer but the ones below), D = denied (401/403/404, or sent to sign in).
  * Columns: anonymous, partner, staff of another unit, staff of the unit, lead, admin.
  */
-const ROLES = ['anonymous', 'partner', 'otherStaff', 'staff', 'lead', 'admin'] as const;
-type RoleName = (typeof ROLES)[number];
+import { ADMIN, EVERYONE, IN_UNIT, ORG_VIEWERS, ROLES, SIGNED_IN, type MatrixPart, type RoleName } from './matrix/part.ts';
 
-const EVERYONE = 'AAAAAA';
-const SIGNED_IN = 'DAAAAA';
-const ORG_VIEWERS = 'DDAAAA';
-const IN_UNIT = 'DDDAAA';
-const ADMIN = 'DDDDDA';
+/** Features added later keep their share in matrix/<feature>.ts (see matrix/part.ts). */
+const PARTS: MatrixPart[] = await Promise.all(
+  readdirSync(new URL('./matrix/', import.meta.url))
+    .filter((f) => f.endsWith('.ts') && f !== 'part.ts')
+    .sort()
+    .map(async (f) => ((await import(`./matrix/${f}`)) as { default: MatrixPart }).default),
+);
 // Projects: anyone who runs projects somewhere (the other unit's staff get a 400 or 404 from the service, not a 403).
 const PROJECT_MANAGERS = 'DDAAAA';
 // One project in the North team: its staff, those above it, and the partner who is in its team.
@@ -147,6 +149,12 @@ const MATRIX: Record<string, string> = {
   'DELETE /api/v1/data-points/:id': PROJECT_TEAM,
   'GET /api/v1/measures/:id/chart': PROJECT_TEAM,
 };
+for (const part of PARTS) {
+  for (const [key, expected] of Object.entries(part.entries)) {
+    if (key in MATRIX) throw new Error(`${key} is in the access matrix twice`);
+    MATRIX[key] = expected;
+  }
+}
 
 const STATIC_PREFIXES = ['/assets/', '/css/', '/js/', '/public/'];
 
@@ -155,6 +163,8 @@ interface Fixture {
   ids: { unit: number; staffUser: number; staffGrant: number; staffToken: number; project: number; projectMember: number; driver: number; idea: number; cycle: number; measures: Record<RoleName, { measure: number; point: number; annotation: number }> };
   browsers: Partial<Record<RoleName, Browser>>;
   apiTokens: Partial<Record<RoleName, string>>;
+  /** Ids made by each part's setUp, in PARTS order. */
+  partIds: Record<string, number>[];
 }
 
 async function setUp(): Promise<Fixture> {
@@ -214,12 +224,17 @@ async function setUp(): Promise<Fixture> {
     const { id: annotation } = await t.db.db.insertInto('annotations').values({ measure_id: measure, on_date: '2024-01-01', text: 'Matrix note' }).returning('id').executeTakeFirstOrThrow();
     measures[role] = { measure, point, annotation };
   }
-  return { t, ids: { unit: org.northTeam.id, staffUser: users.staff, staffGrant: grant.id, staffToken, project, projectMember, driver, idea, cycle, measures }, browsers, apiTokens };
+  const partIds: Record<string, number>[] = [];
+  for (const part of PARTS) partIds.push((await part.setUp?.({ t, org, users, project })) ?? {});
+  return { t, ids: { unit: org.northTeam.id, staffUser: users.staff, staffGrant: grant.id, staffToken, project, projectMember, driver, idea, cycle, measures }, browsers, apiTokens, partIds };
 }
 
 /** Fills in route parameters with records that belong to the "staff of the unit" user (measures: the role's own). */
 function concreteUrl(url: string, f: Fixture, role: RoleName = 'staff'): string {
   const own = f.ids.measures[role];
+  PARTS.forEach((part, i) => {
+    if (part.concreteUrl) url = part.concreteUrl(url, f.partIds[i] ?? {}, role);
+  });
   return url
     .replace(':measureId', String(own.measure))
     .replace(':pointId', String(own.point))

@@ -24,6 +24,11 @@ export function navigationFor(principal: Principal | null, currentPath: string):
   const items: NavItem[] = [{ href: '/', text: t('nav.home') }];
   // Partners see the projects they are members of, so everyone signed in has this entry.
   items.push({ href: '/projects', text: t('nav.projects') });
+  // The involvement hub (register, groups, recruitment, outreach, matching) for staff who see people.
+  if (can(principal, 'people:view')) items.push({ href: '/involvement', text: t('nav.involvement') });
+  items.push({ href: '/opportunities', text: t('nav.opportunities') });
+  // A partner's own profile, consents and history.
+  if (principal.grants.some((g) => g.role === 'partner')) items.push({ href: '/my-involvement', text: t('nav.myInvolvement') });
   if (can(principal, 'org:view')) items.push({ href: '/org', text: t('nav.organisation') });
   if (can(principal, 'users:manage')) items.push({ href: '/admin/users', text: t('nav.users') });
   if (can(principal, 'audit:view')) items.push({ href: '/admin/audit', text: t('nav.audit') });
