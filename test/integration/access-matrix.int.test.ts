@@ -18,7 +18,7 @@ const PARTS: MatrixPart[] = await Promise.all(
   readdirSync(new URL('./matrix/', import.meta.url))
     .filter((f) => f.endsWith('.ts') && f !== 'part.ts')
     .sort()
-    .map(async (f) => ((await import(`./matrix/${f}`)) as { default: MatrixPart }).default),
+    .map(async (f) => ((await import(/* @vite-ignore */ `./matrix/${f}`)) as { default: MatrixPart }).default),
 );
 // Projects: anyone who runs projects somewhere (the other unit's staff get a 400 or 404 from the service, not a 403).
 const PROJECT_MANAGERS = 'DDAAAA';
