@@ -392,7 +392,7 @@ export async function cycleForm(
 }
 
 /** A cycle as form/API field values: what the edit form shows and what a PATCH starts from. */
-export function cycleInput(c: PdsaCycle): Record<string, unknown> {
+export function cycleInput(c: PdsaCycle) {
   return {
     title: c.title,
     previousId: c.previous_id,
@@ -560,19 +560,7 @@ export function cycleJson(c: PdsaCycle): PdsaCycleJson {
   return {
     id: c.id,
     changeIdeaId: c.change_idea_id,
-    previousId: c.previous_id,
-    title: c.title,
-    question: c.question,
-    prediction: c.prediction,
-    plan: c.plan,
-    dataToCollect: c.data_to_collect,
-    startOn: c.start_on,
-    whatHappened: c.what_happened,
-    observations: c.observations,
-    study: c.study,
-    act: c.act,
-    nextSteps: c.next_steps,
-    endOn: c.end_on,
+    ...cycleInput(c),
     createdAt: c.created_at,
   };
 }

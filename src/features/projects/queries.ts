@@ -173,7 +173,7 @@ export interface MemberRow {
 }
 
 /** The team, current members first (in the order they joined), then people who have left. */
-export async function membersOf(db: Db, projectId: number): Promise<MemberRow[]> {
+function membersQuery(db: Db, projectId: number) {
   return db
     .selectFrom('project_members')
     .leftJoin('users', 'users.id', 'project_members.user_id')
@@ -186,7 +186,11 @@ export async function membersOf(db: Db, projectId: number): Promise<MemberRow[]>
       'project_members.joined_on',
       'project_members.left_on',
     ])
-    .where('project_members.project_id', '=', projectId)
+    .where('project_members.project_id', '=', projectId);
+}
+
+export async function membersOf(db: Db, projectId: number): Promise<MemberRow[]> {
+  return membersQuery(db, projectId)
     .orderBy(sql`case when project_members.left_on is null then 0 else 1 end`)
     .orderBy('project_members.joined_on')
     .orderBy('project_members.id')
@@ -194,19 +198,7 @@ export async function membersOf(db: Db, projectId: number): Promise<MemberRow[]>
 }
 
 export async function memberById(db: Db, projectId: number, memberId: number): Promise<MemberRow | undefined> {
-  return db
-    .selectFrom('project_members')
-    .leftJoin('users', 'users.id', 'project_members.user_id')
-    .select([
-      'project_members.id',
-      'project_members.user_id',
-      'project_members.display_name',
-      'users.name as user_name',
-      'project_members.role',
-      'project_members.joined_on',
-      'project_members.left_on',
-    ])
-    .where('project_members.project_id', '=', projectId)
+  return membersQuery(db, projectId)
     .where('project_members.id', '=', memberId)
     .executeTakeFirst();
 }
