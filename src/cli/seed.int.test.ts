@@ -3,6 +3,7 @@ import { Browser, createTestApp } from '../../test/support/app.ts';
 import { involvementShare } from '../features/projects/queries.ts';
 import { currentMonth, monthEnd } from '../features/projects/service.ts';
 import { analyse } from '../spc/index.ts';
+import { DEMO_PEOPLE } from './seed-involvement.ts';
 import { DEMO_ACCOUNTS, DEMO_MEASURE_VALUES, DEMO_PASSWORD, DEMO_PROJECTS, DEMO_TRUST_NAME } from './seed.ts';
 import { emptyDatabase, runCli, type CliDatabase } from './testing.ts';
 
@@ -32,7 +33,11 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
       for (const table of ['projects', 'project_history', 'project_members', 'drivers', 'change_ideas', 'pdsa_cycles', 'measures', 'data_points', 'annotations'] as const) {
         qi[table] = await count(table);
       }
-      return { units, accounts, qi };
+      const involvement: Record<string, number> = {};
+      for (const table of ['people', 'person_attributes', 'person_status_history', 'consents', 'groups', 'group_members', 'recruitment_campaigns', 'campaign_candidates', 'recruitment_work', 'outreach_events', 'opportunities', 'opportunity_attributes', 'matches', 'involvement_activities', 'outbox'] as const) {
+        involvement[table] = Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+      }
+      return { units, accounts, qi, involvement };
     } finally {
       await h.close();
     }
@@ -142,6 +147,63 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     }
   });
 
+  it('adds a believable involvement register: people, a group, a recruitment campaign, outreach and open opportunities', async () => {
+    expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
+    const h = database.open();
+    try {
+      const people = await h.db.selectFrom('people').selectAll().execute();
+      expect(people).toHaveLength(DEMO_PEOPLE.length);
+      expect(people.length).toBeGreaterThanOrEqual(25);
+      for (const status of ['enquiry', 'contacted', 'induction', 'active', 'paused', 'left']) expect(people.some((p) => p.status === status), status).toBe(true);
+      for (const channel of ['email', 'sms', 'post', 'phone']) expect(people.some((p) => p.preferred_channel === channel), channel).toBe(true);
+      expect(people.filter((p) => p.format === 'large_print').length).toBeGreaterThanOrEqual(2);
+      // The demo partners see their own register entry.
+      const partner = await h.db.selectFrom('users').select('id').where('email', '=', 'service-user@demo.example.org').executeTakeFirstOrThrow();
+      expect(people.find((p) => p.user_id === partner.id)?.full_name).toBe('Rahima Khatun');
+      const kinds = await h.db.selectFrom('person_attributes').select('kind').distinct().execute();
+      expect(kinds.map((k) => k.kind).sort()).toEqual(['access_need', 'availability', 'interest', 'skill']);
+      const withdrawn = await h.db.selectFrom('consents').select('person_id').where('given', '=', 0).execute();
+      expect(withdrawn.length).toBeGreaterThanOrEqual(3);
+
+      const group = await h.db.selectFrom('groups').select(['id', 'name']).executeTakeFirstOrThrow();
+      expect(group.name).toBe('Working Together Group');
+      expect((await h.db.selectFrom('group_members').select('role').where('group_id', '=', group.id).execute()).map((m) => m.role)).toContain('chair');
+      const campaign = await h.db.selectFrom('recruitment_campaigns').selectAll().executeTakeFirstOrThrow();
+      expect(campaign).toMatchObject({ group_id: group.id, ends_on: null });
+      const stages = await h.db.selectFrom('campaign_candidates').select('stage').distinct().where('campaign_id', '=', campaign.id).execute();
+      expect(stages.map((s) => s.stage).sort()).toEqual(['application', 'conversation', 'enquiry', 'induction', 'member']);
+      expect((await h.db.selectFrom('recruitment_work').select('minutes').execute()).reduce((a, w) => a + w.minutes, 0)).toBeGreaterThan(600);
+
+      const events = await h.db.selectFrom('outreach_events').select('id').execute();
+      expect(events).toHaveLength(3);
+      for (const e of events) expect(people.some((p) => p.outreach_event_id === e.id)).toBe(true);
+
+      const opportunities = await h.db.selectFrom('opportunities').selectAll().execute();
+      expect(opportunities).toHaveLength(2);
+      expect(opportunities.every((o) => o.status === 'open' && o.project_id !== null)).toBe(true);
+      expect(opportunities.map((o) => o.is_public).sort()).toEqual([0, 1]);
+      expect((await h.db.selectFrom('matches').select('status').execute()).map((m) => m.status)).toContain('accepted');
+    } finally {
+      await h.close();
+    }
+
+    // The involvement lead's dashboard shows it.
+    const t = await createTestApp({ database });
+    try {
+      const lead = new Browser(t.app);
+      await lead.signIn('lead@demo.example.org', DEMO_PASSWORD);
+      const page = await lead.get('/involvement');
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('A carer to join the memory service project team');
+      expect(page.body).toContain('Working Together Group: new members');
+      const messages = await lead.get('/involvement/messages');
+      expect(messages.statusCode).toBe(200);
+      expect(messages.body).toContain('Working Together Group: next meeting');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('gives accounts that sign in with the published demo password', async () => {
     expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
     const t = await createTestApp({ database });
@@ -170,6 +232,7 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already there');
     expect(await snapshot()).toEqual(before);
+    expect(before.involvement.people).toBe(DEMO_PEOPLE.length);
   });
 
   it('puts the demo under the trust that is already there', async () => {

@@ -6,6 +6,7 @@ import { hashPassword } from '../platform/auth/crypto.ts';
 import { nowIso, type Db } from '../platform/db/index.ts';
 import type { InvolvementLevel, MemberRole, OrgUnit, Role, Stage, UnitKind } from '../platform/db/types.ts';
 import { withDatabase } from './database.ts';
+import { seedInvolvementDemo } from './seed-involvement.ts';
 import { CliError, describeDatabase, say } from './io.ts';
 
 /** One published password for every demo account: the demo is for trying Alongside, never for real data. */
@@ -316,11 +317,13 @@ export interface SeedReport {
   unitsCreated: number;
   accountsCreated: number;
   projectsCreated: number;
+  /** People added to the demo involvement register (0 when it was already there). */
+  peopleCreated: number;
 }
 
 /** Adds what is missing of the demo organisation; running it again adds nothing. */
 export async function seedDemo(db: Db): Promise<SeedReport> {
-  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0 };
+  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0, peopleCreated: 0 };
   let trust = await rootUnit(db);
   if (!trust) {
     trust = await insertUnit(db, { name: DEMO_TRUST_NAME, kind: 'trust', parentId: null }, nowIso());
@@ -365,6 +368,8 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
     if (!unit) throw new Error(`demo project ${p.title} names an unknown unit ${p.unit}`);
     if (await ensureDemoProject(db, p, unit, users)) report.projectsCreated++;
   }
+  // The involvement register, its group, recruitment, outreach and opportunities (seed-involvement.ts).
+  report.peopleCreated = await seedInvolvementDemo(db, units, users);
   return report;
 }
 
@@ -376,10 +381,10 @@ export async function seedCommand(config: Config, flags: { demo?: boolean }): Pr
   await withDatabase(config, async ({ db }) => {
     const report = await seedDemo(db);
     say(`Database: ${describeDatabase(config.databaseUrl)}`);
-    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0) {
+    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0 && report.peopleCreated === 0) {
       say(`The demo organisation is already there under ${report.trust}; nothing was added.`);
     } else {
-      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s).`);
+      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s), ${report.peopleCreated} people in the involvement register.`);
     }
     say('');
     say('Demo accounts:');

@@ -11,6 +11,7 @@ import apiTokenRoutes from './api-tokens/routes.ts';
 import projectsRoutes from './projects/routes.ts';
 import changesRoutes from './changes/routes.ts';
 import measuresRoutes from './measures/routes.ts';
+import involvementRoutes from './involvement/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -26,4 +27,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(projectsRoutes);
   await app.register(changesRoutes);
   await app.register(measuresRoutes);
+  await app.register(involvementRoutes);
 }
