@@ -12,6 +12,7 @@ import projectsRoutes from './projects/routes.ts';
 import changesRoutes from './changes/routes.ts';
 import measuresRoutes from './measures/routes.ts';
 import involvementRoutes from './involvement/routes.ts';
+import opportunitiesRoutes from './opportunities/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -28,4 +29,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(changesRoutes);
   await app.register(measuresRoutes);
   await app.register(involvementRoutes);
+  await app.register(opportunitiesRoutes);
 }
