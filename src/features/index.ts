@@ -13,6 +13,9 @@ import changesRoutes from './changes/routes.ts';
 import measuresRoutes from './measures/routes.ts';
 import involvementRoutes from './involvement/routes.ts';
 import opportunitiesRoutes from './opportunities/routes.ts';
+import groupsRoutes from './groups/routes.ts';
+import recruitmentRoutes from './recruitment/routes.ts';
+import outreachRoutes from './outreach/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -30,4 +33,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(measuresRoutes);
   await app.register(involvementRoutes);
   await app.register(opportunitiesRoutes);
+  await app.register(groupsRoutes);
+  await app.register(recruitmentRoutes);
+  await app.register(outreachRoutes);
 }
