@@ -16,6 +16,7 @@ import opportunitiesRoutes from './opportunities/routes.ts';
 import groupsRoutes from './groups/routes.ts';
 import recruitmentRoutes from './recruitment/routes.ts';
 import outreachRoutes from './outreach/routes.ts';
+import peopleRoutes from './people/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -36,4 +37,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(groupsRoutes);
   await app.register(recruitmentRoutes);
   await app.register(outreachRoutes);
+  await app.register(peopleRoutes);
 }

@@ -108,3 +108,73 @@ export const consentSchema = z.object({
   note: optionalText(500),
 });
 export type ConsentInput = z.infer<typeof consentSchema>;
+
+// ---- The register's filters, saved filters, linking an account, equality monitoring, erasure
+
+/** The register's filters, as they appear in its address (and in a saved filter). */
+export const REGISTER_FILTER_KEYS = ['q', 'status', 'interest', 'unitId', 'availability', 'accessNeed', 'channel', 'format', 'relationship', 'contactable'] as const;
+
+export const registerQuerySchema = z.object({
+  q: z.string().max(120).refine(noNul).optional(),
+  status: z.enum(PERSON_STATUSES).optional(),
+  interest: z.string().max(TAG_MAX).refine(noNul).transform((s) => s.toLowerCase()).optional(),
+  unitId: recordId('errors.people.unitRequired').optional(),
+  availability: z.enum(AVAILABILITY as [string, ...string[]]).optional(),
+  accessNeed: z.enum(ACCESS_NEEDS).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  format: z.enum(FORMATS).optional(),
+  relationship: z.enum(RELATIONSHIPS).optional(),
+  contactable: z.literal('yes').optional(),
+  before: recordId('errors.people.pageInvalid').optional(),
+});
+export type RegisterQuery = z.infer<typeof registerQuerySchema>;
+
+export const savedFilterSchema = z.object({
+  name: requiredText(80, { required: 'errors.people.filterNameRequired', tooLong: 'errors.people.filterNameTooLong' }),
+  query: z.string().max(2000, 'errors.people.filterInvalid').refine(noNul, 'errors.people.filterInvalid').nullish(),
+});
+
+/** The register form: the person's fields, and optionally the partner account that is theirs. */
+export const registerEntrySchema = personFields
+  .extend({
+    accountEmail: email.nullish().describe('The Alongside account of the person, so they can see and change their own record.'),
+  })
+  .superRefine(checkReachable);
+export type RegisterEntryInput = z.infer<typeof registerEntrySchema>;
+
+/** What a partner may record about their own consents: always "online". */
+export const selfConsentSchema = consentSchema.omit({ method: true, note: true });
+
+/**
+ * Equality-monitoring questions and their answers. Every question may be left blank (not
+ * answered) or answered "prefer not to say". Reported only in aggregate, never per person.
+ */
+export const EQUALITY_QUESTIONS = {
+  age_band: ['under_18', '18_24', '25_34', '35_44', '45_54', '55_64', '65_74', '75_plus'],
+  gender: ['woman', 'man', 'non_binary', 'other'],
+  ethnicity: ['asian', 'black', 'mixed', 'white', 'other'],
+  disability: ['yes', 'no'],
+  sexual_orientation: ['heterosexual', 'gay_lesbian', 'bisexual', 'other'],
+  religion: ['none', 'christian', 'muslim', 'hindu', 'sikh', 'jewish', 'buddhist', 'other'],
+} as const;
+export type EqualityQuestion = keyof typeof EQUALITY_QUESTIONS;
+export const EQUALITY_FIELDS = Object.keys(EQUALITY_QUESTIONS) as EqualityQuestion[];
+export const PREFER_NOT_TO_SAY = 'prefer_not_to_say';
+
+const answer = (q: EqualityQuestion) =>
+  z.enum([...EQUALITY_QUESTIONS[q], PREFER_NOT_TO_SAY] as [string, ...string[]], { error: 'errors.people.equalityInvalid' }).nullish();
+
+export const equalitySchema = z.object({
+  age_band: answer('age_band'),
+  gender: answer('gender'),
+  ethnicity: answer('ethnicity'),
+  disability: answer('disability'),
+  sexual_orientation: answer('sexual_orientation'),
+  religion: answer('religion'),
+  /** Remove every answer held (a blank question otherwise keeps the answer already given). */
+  clear: z.literal('yes', { error: 'errors.people.equalityInvalid' }).optional(),
+});
+export type EqualityInput = z.infer<typeof equalitySchema>;
+
+/** Erasure cannot be undone: the lead ticks that they understand. */
+export const eraseSchema = z.object({ confirm: z.literal('yes', { error: 'errors.people.eraseConfirm' }) });

@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
 import { can, requireInScope, requirePermission, scopePaths } from '../../platform/rbac/index.ts';
 import { sendTokenEmail } from '../auth/service.ts';
 import * as org from '../org/service.ts';
+import { eraseLinkedPerson, personExportForUser } from '../people/service.ts';
 import * as q from './queries.ts';
 
 export const PAGE_SIZE = 25;
@@ -158,7 +159,7 @@ export async function bootstrapFirstAdmin(db: Db): Promise<{ email: string; pass
 
 /**
  * Subject access: everything Alongside holds about a person's account, as one JSON document.
- * (The involvement register, when it lands, adds its own section here.)
+ * Includes the user's involvement register entry, when their account is linked to one.
  */
 export async function exportUser(ctx: ServiceContext, id: number) {
   const user = await userInScope(ctx, id);
@@ -181,6 +182,8 @@ export async function exportUser(ctx: ServiceContext, id: number) {
     api_tokens: tokens,
     audit_about_them: auditAbout,
     audit_by_them: auditBy,
+    // Their involvement register entry, if their account is linked to one.
+    involvement_register: await personExportForUser(ctx.db, id),
   };
 }
 
@@ -203,6 +206,7 @@ export async function eraseUser(ctx: ServiceContext, id: number): Promise<void> 
     await trx.deleteFrom('api_tokens').where('user_id', '=', id).execute();
     await trx.deleteFrom('role_grants').where('user_id', '=', id).execute();
     await trx.deleteFrom('outbox').where('recipient', '=', user.email).where('status', '=', 'pending').execute();
+    await eraseLinkedPerson(trx, auditContext(ctx), id);
     await audit(trx, auditContext(ctx), { action: 'user.erased', entityType: 'user', entityId: id, subjectUserId: id });
   });
 }

@@ -1,0 +1,80 @@
+import { nowIso } from '../../../src/platform/db/index.ts';
+import type { MatrixPart } from './part.ts';
+
+// The register: staff who see a register anywhere (people:view; South staff see South's, which is empty).
+const REGISTER_VIEWERS = 'DDAAAA';
+// One North team person: staff of the unit and those above it; not the partner, not South's staff.
+const NORTH_PERSON = 'DDDAAA';
+// Involvement leads (people:manage) for the person's unit.
+const REGISTER_MANAGERS = 'DDDDAA';
+// Only the owner of a saved filter (North staff) may delete it; for anyone else it does not exist.
+const FILTER_OWNER = 'DDDADD';
+// Self-service: the partner whose account is linked to a register entry.
+const SELF = 'DADDDD';
+
+/** The involvement register, its person pages and the partner's self-service (people feature). */
+const part: MatrixPart = {
+  entries: {
+    'GET /people': REGISTER_VIEWERS,
+    'GET /people/export.csv': REGISTER_VIEWERS,
+    'GET /people/export.xlsx': REGISTER_VIEWERS,
+    'POST /people/filters': REGISTER_VIEWERS,
+    'POST /people/filters/:id/delete': FILTER_OWNER,
+    'GET /people/equality': REGISTER_MANAGERS,
+    'GET /people/new': REGISTER_MANAGERS,
+    'POST /people': REGISTER_MANAGERS,
+    'GET /people/:id': NORTH_PERSON,
+    'GET /people/:id/edit': REGISTER_MANAGERS,
+    'POST /people/:id': REGISTER_MANAGERS,
+    'GET /people/:id/consents': REGISTER_MANAGERS,
+    'POST /people/:id/consents': REGISTER_MANAGERS,
+    'GET /people/:id/equality': REGISTER_MANAGERS,
+    'POST /people/:id/equality': REGISTER_MANAGERS,
+    'GET /people/:id/erase': REGISTER_MANAGERS,
+    // An empty form does not erase anybody (the lead must confirm), so the admin after the lead is still allowed.
+    'POST /people/:id/erase': REGISTER_MANAGERS,
+    'GET /people/:id/export': REGISTER_MANAGERS,
+    // Everyone signed in gets the page: it says so when they are not on the register.
+    'GET /my-involvement': 'DAAAAA',
+    'GET /my-involvement/profile': SELF,
+    'POST /my-involvement/profile': SELF,
+    'POST /my-involvement/consents': SELF,
+  },
+  async setUp({ t, org, users }) {
+    const now = nowIso();
+    const person = (unitId: number, fullName: string, userId: number | null) =>
+      t.db.db
+        .insertInto('people')
+        .values({
+          unit_id: unitId,
+          user_id: userId,
+          full_name: fullName,
+          email: 'matrix.person@example.org',
+          preferred_channel: 'email',
+          format: 'standard',
+          relationship: 'service_user',
+          anonymity: 'full_name',
+          payment_preference: 'involvement_rate',
+          status: 'active',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const { id: northPerson } = await person(org.northTeam.id, 'Matrix North Person', null);
+    const { id: partnerPerson } = await person(org.northTeam.id, 'Matrix Partner Person', users.partner);
+    const { id: savedFilter } = await t.db.db
+      .insertInto('saved_filters')
+      .values({ user_id: users.staff, name: 'Matrix filter', query: 'status=active', created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { northPerson, partnerPerson, savedFilter };
+  },
+  concreteUrl(url, ids) {
+    return url
+      .replace(/^\/people\/filters\/:id/, `/people/filters/${ids.savedFilter ?? 0}`)
+      .replace(/^\/people\/:id/, `/people/${ids.northPerson ?? 0}`);
+  },
+};
+
+export default part;
