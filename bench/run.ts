@@ -23,6 +23,7 @@ import autocannon, { type Result } from 'autocannon';
 import { createAdmin } from '../src/features/users/service.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { benchPeopleImport, describePeopleImportBench, importWithinBudget } from './people-import.ts';
 import { benchPortfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP, describePortfolioBench, withinBudget } from './portfolio.ts';
 import { benchSpc, describeSpcBench, SPC_BUDGET_POINTS_PER_SECOND } from './spc.ts';
 
@@ -126,6 +127,12 @@ async function main(): Promise<void> {
   const portfolio = await benchPortfolio({ postgres: !args['no-postgres'] });
   for (const line of describePortfolioBench(portfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP)) write(line);
   if (!withinBudget(portfolio.results)) process.exitCode = 1;
+  write('');
+
+  // Importing a 100,000-row register through the people-import service, each database in its own process (bench/people-import.ts).
+  const peopleImport = await benchPeopleImport({ postgres: !args['no-postgres'] });
+  for (const line of describePeopleImportBench(peopleImport)) write(line);
+  if (!importWithinBudget(peopleImport.results)) process.exitCode = 1;
   write('');
 
   const dir = mkdtempSync(join(tmpdir(), 'alongside-bench-'));

@@ -17,6 +17,7 @@ import groupsRoutes from './groups/routes.ts';
 import recruitmentRoutes from './recruitment/routes.ts';
 import outreachRoutes from './outreach/routes.ts';
 import peopleRoutes from './people/routes.ts';
+import peopleImportRoutes from './people-import/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -38,4 +39,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(recruitmentRoutes);
   await app.register(outreachRoutes);
   await app.register(peopleRoutes);
+  await app.register(peopleImportRoutes);
 }

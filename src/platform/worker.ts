@@ -30,6 +30,8 @@ export async function runBackgroundWork(
       if (Date.now() - lastHousekeeping > HOUSEKEEPING_EVERY_MS) {
         await pruneExpiredSessions(db, { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
         await pruneRateLimits(db);
+        // Uploaded registers the lead never imported (people import, migration 009).
+        await db.deleteFrom('people_imports').where('expires_at', '<', new Date().toISOString()).execute();
         lastHousekeeping = Date.now();
       }
     } catch (err) {

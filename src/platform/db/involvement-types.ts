@@ -249,7 +249,23 @@ export interface InvolvementActivityTable {
   created_at: Timestamp;
 }
 
+/** An uploaded register between the import's steps (migration 009). */
+export interface PeopleImportTable {
+  id: Generated<number>;
+  user_id: number;
+  unit_id: number;
+  file_name: string;
+  row_count: number;
+  data: string;
+  mapping: string | null;
+  result: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  imported_at: Timestamp | null;
+}
+
 export interface InvolvementDatabase {
+  people_imports: PeopleImportTable;
   people: PersonTable;
   person_attributes: PersonAttributeTable;
   person_status_history: PersonStatusHistoryTable;
