@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addPerson } from '../../src/features/opportunities/testing.ts';
 import { PASSWORD, createUser } from '../support/app.ts';
 import { expectAccessible, launchBrowser, startApp, type RunningApp } from './support.ts';
 
@@ -338,6 +339,69 @@ describe('a QI project team runs a project in a real browser', () => {
     await page.getByRole('button', { name: 'Show projects' }).click();
     await page.waitForURL(/stage=closed/);
     expect(await page.locator('main').textContent()).toContain('No projects match what you chose');
+    await expectAccessible(page);
+  });
+
+  it('adds a partner from the involvement register, shown by the name they chose', async () => {
+    await addPerson(app.t, { unitId: app.org.northTeam.id, name: 'Rowan Register', anonymity: 'first_name', relationship: 'carer' });
+    await page.goto(`${projectUrl}/team`);
+    await page.getByLabel('Search the register by name').fill('rowan');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/registerQ=rowan/);
+    await expectAccessible(page);
+    await page.getByRole('radio', { name: /Rowan Register/ }).check();
+    await page.getByRole('button', { name: 'Add the chosen person to the team' }).click();
+    expect(await errorSummary(page)).toContain('Choose service-user partner or carer partner');
+    // What was chosen stays chosen.
+    expect(await page.getByRole('radio', { name: /Rowan Register/ }).isChecked()).toBe(true);
+    await expectAccessible(page);
+    await page.getByRole('group', { name: 'Their role in the team', exact: true }).getByRole('radio', { name: 'Carer partner' }).check();
+    await page.getByRole('button', { name: 'Add the chosen person to the team' }).click();
+    await page.waitForURL(/\/team$/);
+    expect(await banner(page)).toContain('added to the team');
+    const table = page.getByRole('table', { name: 'People in the team' });
+    expect(await table.textContent()).toContain('Rowan');
+    expect(await table.textContent()).not.toContain('Rowan Register');
+    await expectAccessible(page);
+  });
+
+  it('lists the partners wanted on the project page, with a way to ask for one', async () => {
+    const projectId = Number(/\/projects\/(\d+)$/.exec(projectUrl)?.[1]);
+    const now = new Date().toISOString();
+    await app.t.db.db
+      .insertInto('opportunities')
+      .values({
+        unit_id: app.org.northTeam.id,
+        project_id: projectId,
+        group_id: null,
+        title: 'Help us shape the reminder letters',
+        description: 'Read our draft letters and tell us what works.',
+        when_where: null,
+        time_commitment: null,
+        places: 2,
+        lived_experience: null,
+        payment_offered: 'involvement_rate',
+        closes_on: '2099-01-31',
+        is_public: 1,
+        status: 'open',
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+        filled_at: null,
+      })
+      .execute();
+    await page.goto(projectUrl);
+    await expect.poll(() => page.getByRole('heading', { name: 'Service user and carer partners wanted' }).isVisible()).toBe(true);
+    const table = page.getByRole('table', { name: 'Requests for partners' });
+    expect(await table.textContent()).toContain('Open');
+    expect(await table.textContent()).toContain('31 Jan 2099');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Help us shape the reminder letters' }).click();
+    await page.waitForURL(/\/opportunities\/\d+$/);
+    await page.goto(projectUrl);
+    await page.getByRole('link', { name: 'Ask for a service user or carer partner' }).click();
+    await page.waitForURL(new RegExp(`/opportunities/new\\?projectId=${projectId}$`));
+    expect(await page.locator('main').textContent()).toContain('Fewer missed first appointments');
     await expectAccessible(page);
   });
 

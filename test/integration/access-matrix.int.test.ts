@@ -85,6 +85,8 @@ const MATRIX: Record<string, string> = {
   'GET /projects/:id/team': PROJECT_TEAM,
   'POST /projects/:id/team': PROJECT_TEAM,
   'POST /projects/:id/team/:memberId/remove': PROJECT_TEAM,
+  // Adding a partner from the involvement register: project editors who also see the register (people:view); not partners.
+  'POST /projects/:id/team/from-register': IN_UNIT,
   'GET /api/v1/projects': SIGNED_IN,
   'POST /api/v1/projects': PROJECT_MANAGERS,
   // A trust-level figure: for staff who see projects, not for partners.

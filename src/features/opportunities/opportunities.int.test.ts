@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from '../../../test/support/app.ts';
+import { nowIso } from '../../platform/db/index.ts';
+import { CANDIDATE_LIMIT, loadCandidates } from './queries.ts';
 import { addPerson, offerToken, opportunitiesWorld, opportunityForm, setConsent, type OpportunitiesWorld } from './testing.ts';
 
 let w: OpportunitiesWorld;
@@ -348,6 +350,29 @@ describe('expressing interest', () => {
     expect(page.body).toContain('I care for my dad.');
   });
 
+  it('never turns a withdrawn consent back on: a form with an existing email only adds the match', async () => {
+    const person = await addPerson(w.t, { unitId: w.org.northTeam.id, name: 'Wendy Withdrew', email: 'wendy@example.org', consent: true });
+    await setConsent(w.t, person, false);
+    const before = await db().selectFrom('consents').select(['kind', 'given']).where('person_id', '=', person).orderBy('id').execute();
+    const res = await (await w.anonymous()).post(`/opportunities/${opp}/interest-form`, { ...form, name: 'Someone Else', email: 'WENDY@example.org' });
+    expect(res.statusCode).toBe(200);
+    const after = await db().selectFrom('consents').select(['kind', 'given']).where('person_id', '=', person).orderBy('id').execute();
+    expect(after).toEqual(before);
+    const latest = await db()
+      .selectFrom('consents')
+      .select('given')
+      .where('person_id', '=', person)
+      .where('kind', '=', 'contact')
+      .orderBy('recorded_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(latest.given).toBe(0);
+    expect(await db().selectFrom('people').select('id').where('email', '=', 'wendy@example.org').execute()).toHaveLength(1);
+    expect(await matchOf(opp, person)).toMatchObject({ status: 'interested', source: 'public_form' });
+    const consentAudits = await db().selectFrom('audit_log').select('id').where('action', '=', 'consent.recorded').where('entity_id', '=', String(person)).execute();
+    expect(consentAudits).toEqual([]);
+  });
+
   it('refuses the form without consent, keeping what was typed, and keeps nothing from programs', async () => {
     const anon = await w.anonymous();
     const res = await anon.post(`/opportunities/${opp}/interest-form`, { ...form, email: 'no-consent@example.org', consent: '' });
@@ -399,5 +424,64 @@ describe('no input typed into the forms produces a server error', () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe('matching in a large register', () => {
+  it('takes the best-overlapping people into the capped candidate list, so a strong fit registered last is still suggested', async () => {
+    const other = await w.as('otherStaff');
+    const res = await other.post('/opportunities', opportunityForm({ unitId: String(w.org.southTeam.id), title: 'Large register one' }));
+    expect(res.statusCode).toBe(303);
+    const opp = Number(/\/opportunities\/(\d+)$/.exec(String(res.headers.location))?.[1]);
+    // More weak fits than the cap, registered first: no interests, no availability, not the lived experience asked for.
+    const now = nowIso();
+    const weak = CANDIDATE_LIMIT + 5;
+    for (let start = 0; start < weak; start += 100) {
+      const rows = Array.from({ length: Math.min(100, weak - start) }, (_, i) => ({
+        unit_id: w.org.southTeam.id,
+        user_id: null,
+        full_name: `Weak Fit ${start + i}`,
+        preferred_name: null,
+        email: null,
+        phone: null,
+        address: null,
+        postcode: null,
+        preferred_channel: 'post' as const,
+        format: 'standard' as const,
+        format_language: null,
+        access_needs_other: null,
+        relationship: 'service_user' as const,
+        services_known: null,
+        availability_notes: null,
+        anonymity: 'full_name' as const,
+        payment_preference: 'involvement_rate' as const,
+        heard_via: null,
+        outreach_event_id: null,
+        status: 'active' as const,
+        notes: null,
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+        erased_at: null,
+      }));
+      const ids = await db().insertInto('people').values(rows).returning('id').execute();
+      await db()
+        .insertInto('consents')
+        .values(ids.map(({ id }) => ({ person_id: id, kind: 'contact' as const, given: 1, method: 'written' as const, note: null, recorded_at: now, recorded_by: null })))
+        .execute();
+    }
+    const strong = await addPerson(w.t, { unitId: w.org.southTeam.id, name: 'Stella Strong', relationship: 'carer', interests: ['housing', 'mental health'], availability: ['tue_pm'], consent: true });
+    const weakIds = await db().selectFrom('people').select('id').where('full_name', 'like', 'Weak Fit %').execute();
+    expect(weakIds.every(({ id }) => id < strong)).toBe(true);
+
+    const page = await (await w.as('admin')).get(`/opportunities/${opp}/matches`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Stella Strong');
+    expect(page.body.indexOf('Stella Strong')).toBeLessThan(page.body.indexOf('Weak Fit'));
+
+    // The cap itself: the one taken is the best-overlapping, not the first registered.
+    const south = await db().selectFrom('org_units').select('path').where('id', '=', w.org.southTeam.id).executeTakeFirstOrThrow();
+    const capped = await loadCandidates(db(), { unitPath: south.path, opportunityId: opp, scope: ['/'], limit: 1 });
+    expect(capped.map((c) => c.id)).toEqual([strong]);
   });
 });

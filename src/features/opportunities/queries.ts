@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { AttributeKind, Database, Match, Opportunity, OrgUnit, Person } from '../../platform/db/types.ts';
-import type { Candidate } from './matching.ts';
+import { WEIGHTS, type Candidate } from './matching.ts';
 
 type Executor = Pick<Db, 'selectFrom' | 'insertInto' | 'updateTable' | 'deleteFrom'>;
 
@@ -29,6 +29,11 @@ export async function opportunityById(db: Executor, id: number): Promise<Opportu
     .select(['org_units.name as unit_name', 'org_units.path as unit_path', 'projects.title as project_title'])
     .where('opportunities.id', '=', id)
     .executeTakeFirst();
+}
+
+/** A project's opportunities, newest first. */
+export async function opportunitiesOfProject(db: Db, projectId: number, limit: number): Promise<Opportunity[]> {
+  return db.selectFrom('opportunities').selectAll().where('project_id', '=', projectId).orderBy('id', 'desc').limit(limit).execute();
 }
 
 export interface ListFilter {
@@ -138,6 +143,37 @@ const busyCount = (eb: ExpressionBuilder<Database, 'people'>) =>
 
 export const CANDIDATE_LIMIT = 500;
 
+/** Distinct values of one kind the person has that the opportunity asks for. */
+const overlapOf = (eb: ExpressionBuilder<Database, 'people'>, opportunityId: number, kind: 'interest' | 'availability') =>
+  eb
+    .selectFrom('person_attributes as pa')
+    .innerJoin('opportunity_attributes as oa', (join) => join.onRef('oa.kind', '=', 'pa.kind').onRef('oa.value', '=', 'pa.value'))
+    .select((sub) => sub.fn.count<number>('pa.value').distinct().as('n'))
+    .whereRef('pa.person_id', '=', 'people.id')
+    .where('oa.opportunity_id', '=', opportunityId)
+    .where('pa.kind', '=', kind);
+
+/** The lived experience asked for is theirs ("both" gives service user and carer), as in matching.ts. */
+const relationshipFits = (eb: ExpressionBuilder<Database, 'people'>, opportunityId: number) =>
+  eb.exists(
+    eb
+      .selectFrom('opportunity_attributes as ra')
+      .select('ra.id')
+      .where('ra.opportunity_id', '=', opportunityId)
+      .where('ra.kind', '=', 'relationship')
+      .where((w) => w.or([w('ra.value', '=', w.ref('people.relationship')), w.and([w('people.relationship', '=', 'both'), w('ra.value', 'in', ['service_user', 'carer'])])])),
+  );
+
+/**
+ * How much of what the opportunity asks for the person has: overlapping interests, availability and
+ * the lived experience wanted, weighted as the ranking weighs them. Orders the candidates before the
+ * cap, so the ones taken are the best-overlapping, not the first registered.
+ */
+const overlapScore = (eb: ExpressionBuilder<Database, 'people'>, opportunityId: number) =>
+  sql<number>`(${overlapOf(eb, opportunityId, 'interest')}) * ${sql.lit(WEIGHTS.interest)} + (${overlapOf(eb, opportunityId, 'availability')}) * ${sql.lit(
+    WEIGHTS.availability,
+  )} + (case when ${relationshipFits(eb, opportunityId)} then ${sql.lit(WEIGHTS.relationship)} else 0 end)`;
+
 export interface CandidateRow extends Candidate {
   fullName: string;
   person: Pick<Person, 'full_name' | 'preferred_name' | 'anonymity' | 'erased_at'>;
@@ -146,10 +182,10 @@ export interface CandidateRow extends Candidate {
 /**
  * People who could be suggested for an opportunity in a unit with this path: registered in that
  * unit, one above it or one inside it, and in a register the lead keeps; active or in induction; never erased; whose latest consent
- * to be contacted is given; not already matched to it. At most CANDIDATE_LIMIT, then their
- * attributes in one query.
+ * to be contacted is given; not already matched to it. At most CANDIDATE_LIMIT, the
+ * best-overlapping first (then by id), then their attributes in one query.
  */
-export async function loadCandidates(db: Db, opts: { unitPath: string; opportunityId: number; scope: string[]; withoutConsent?: boolean }): Promise<CandidateRow[]> {
+export async function loadCandidates(db: Db, opts: { unitPath: string; opportunityId: number; scope: string[]; withoutConsent?: boolean; limit?: number }): Promise<CandidateRow[]> {
   if (opts.scope.length === 0) return [];
   const rows = await db
     .selectFrom('people')
@@ -174,8 +210,9 @@ export async function loadCandidates(db: Db, opts: { unitPath: string; opportuni
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom('matches').select('matches.id').whereRef('matches.person_id', '=', 'people.id').where('matches.opportunity_id', '=', opts.opportunityId))),
     )
+    .orderBy((eb) => overlapScore(eb, opts.opportunityId), 'desc')
     .orderBy('people.id')
-    .limit(CANDIDATE_LIMIT)
+    .limit(opts.limit ?? CANDIDATE_LIMIT)
     .execute();
   return withAttributes(db, rows);
 }

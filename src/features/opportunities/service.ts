@@ -109,6 +109,40 @@ export async function listOpportunities(ctx: ServiceContext, before?: number): P
   return { opportunities: page, nextBefore: more ? (page.at(-1)?.id ?? null) : null };
 }
 
+/** Most opportunities a project page lists. */
+const PROJECT_OPPORTUNITIES_LIMIT = 50;
+
+export interface ProjectOpportunity {
+  id: number;
+  title: string;
+  status: Opportunity['status'];
+  places: number;
+  closesOn: string | null;
+  /** Open and not past its closing date. */
+  isOpen: boolean;
+}
+
+/**
+ * The project page's "partners wanted": the opportunities posted for a project the user may see
+ * (newest first), and whether they may ask for another (they can edit the project).
+ */
+export async function opportunitiesForProject(ctx: ServiceContext, projectId: number): Promise<{ opportunities: ProjectOpportunity[]; canAsk: boolean }> {
+  const access = await projectAccess(ctx, projectId, 'view');
+  const rows = await q.opportunitiesOfProject(ctx.db, projectId, PROJECT_OPPORTUNITIES_LIMIT);
+  const now = today();
+  return {
+    opportunities: rows.map((o) => ({
+      id: o.id,
+      title: o.title,
+      status: o.status,
+      places: o.places,
+      closesOn: o.closes_on,
+      isOpen: o.status === 'open' && (o.closes_on == null || o.closes_on >= now),
+    })),
+    canAsk: access.canEdit,
+  };
+}
+
 /** Who joined (accepted, started or ended), by the names they chose to be shown by. For those who manage the opportunity. */
 export async function whoJoined(ctx: ServiceContext, access: OpportunityAccess): Promise<{ name: string; status: MatchStatus; startedOn: string | null }[]> {
   if (!access.canManage) return [];
@@ -298,7 +332,8 @@ export async function interestFormAccess(ctx: ServiceContext, id: number): Promi
 
 /**
  * The public form: finds the person in the opportunity's unit register by email (or phone), or
- * adds them as an enquiry heard of through the website; records the two consents they gave; adds
+ * adds them as an enquiry heard of through the website and records the two consents they gave
+ * (only then: an existing person's consents are never changed by a form anyone can send); adds
  * a match. Sending the same form twice changes nothing more.
  */
 export async function submitInterestForm(ctx: ServiceContext, id: number, raw: Record<string, unknown>): Promise<void> {
@@ -310,6 +345,9 @@ export async function submitInterestForm(ctx: ServiceContext, id: number, raw: R
     const now = nowIso();
     const actor = auditContext(ctx);
     let person = await q.personByContact(trx, opp.unit_id, { email: input.email, phone: input.email ? null : input.phone });
+    // Consents come only with a new register entry: anyone can type someone else's email, so an
+    // existing person's consents (a withdrawal above all) stay exactly as they are.
+    const isNew = !person;
     if (!person) {
       person = await trx
         .insertInto('people')
@@ -346,10 +384,12 @@ export async function submitInterestForm(ctx: ServiceContext, id: number, raw: R
       await audit(trx, actor, { action: 'person.created', entityType: 'person', entityId: person.id, details: { via: 'opportunity_interest_form', opportunityId: id } });
     }
     const personId = person.id;
-    for (const kind of ['contact', 'hold_details'] as const) {
-      await trx.insertInto('consents').values({ person_id: personId, kind, given: 1, method: 'online', note: t('opportunities.interestForm.consentNote', { title: opp.title }), recorded_at: now, recorded_by: null }).execute();
+    if (isNew) {
+      for (const kind of ['contact', 'hold_details'] as const) {
+        await trx.insertInto('consents').values({ person_id: personId, kind, given: 1, method: 'online', note: t('opportunities.interestForm.consentNote', { title: opp.title }), recorded_at: now, recorded_by: null }).execute();
+      }
+      await audit(trx, actor, { action: 'consent.recorded', entityType: 'person', entityId: personId, details: { kinds: ['contact', 'hold_details'], method: 'online' } });
     }
-    await audit(trx, actor, { action: 'consent.recorded', entityType: 'person', entityId: personId, details: { kinds: ['contact', 'hold_details'], method: 'online' } });
     const inserted = await trx
       .insertInto('matches')
       .values({

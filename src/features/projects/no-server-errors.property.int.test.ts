@@ -46,6 +46,17 @@ describe('no input to the projects pages or API produces a server error', () => 
     );
   });
 
+  it('the involvement register search and the form to add a partner from it', async () => {
+    await fc.assert(
+      fc.asyncProperty(typed, form(['personId', 'partnerRole', 'registerQ']), async (q, body) => {
+        expect((await admin.get(`/projects/${projectId}/team?${new URLSearchParams({ registerQ: q }).toString()}`)).statusCode).toBeLessThan(500);
+        expect((await admin.post(`/projects/${projectId}/team/from-register`, body)).statusCode).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+    expect((await admin.get(`/projects/${projectId}/team?registerQ=a&registerQ=b`)).statusCode).toBeLessThan(500);
+  });
+
   it('the portfolio filters, on the page and in the API', async () => {
     await fc.assert(
       fc.asyncProperty(form(['unitId', 'stage', 'programme', 'involvementLevel', 'q', 'before', 'limit', 'month']), typed, async (query, id) => {

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import type { Database, InvolvementLevel, MemberRole, OrgUnit, Stage } from '../../platform/db/types.ts';
+import type { Database, InvolvementLevel, MemberRole, OrgUnit, Person, Stage } from '../../platform/db/types.ts';
 import type { Project } from './access.ts';
 import { PARTNER_ROLES, WITH_INPUT_LEVELS } from './schemas.ts';
 
@@ -170,6 +170,12 @@ export interface MemberRow {
   role: MemberRole;
   joined_on: string;
   left_on: string | null;
+  /** The involvement register entry, for partners added from the register (or through a match). */
+  person_id: number | null;
+  person_full_name: string | null;
+  person_preferred_name: string | null;
+  person_anonymity: Person['anonymity'] | null;
+  person_erased_at: string | null;
 }
 
 /** The team, current members first (in the order they joined), then people who have left. */
@@ -177,6 +183,7 @@ function membersQuery(db: Db, projectId: number) {
   return db
     .selectFrom('project_members')
     .leftJoin('users', 'users.id', 'project_members.user_id')
+    .leftJoin('people', 'people.id', 'project_members.person_id')
     .select([
       'project_members.id',
       'project_members.user_id',
@@ -185,6 +192,11 @@ function membersQuery(db: Db, projectId: number) {
       'project_members.role',
       'project_members.joined_on',
       'project_members.left_on',
+      'project_members.person_id',
+      'people.full_name as person_full_name',
+      'people.preferred_name as person_preferred_name',
+      'people.anonymity as person_anonymity',
+      'people.erased_at as person_erased_at',
     ])
     .where('project_members.project_id', '=', projectId);
 }
@@ -216,14 +228,56 @@ export async function isCurrentMember(db: Executor, projectId: number, userId: n
 
 export async function insertMember(
   db: Executor,
-  row: { projectId: number; userId: number | null; displayName: string | null; role: MemberRole; joinedOn: string },
+  row: { projectId: number; userId: number | null; displayName: string | null; role: MemberRole; joinedOn: string; personId?: number | null },
 ): Promise<number> {
   const { id } = await db
     .insertInto('project_members')
-    .values({ project_id: row.projectId, user_id: row.userId, display_name: row.displayName, role: row.role, joined_on: row.joinedOn, left_on: null })
+    .values({ project_id: row.projectId, user_id: row.userId, display_name: row.displayName, role: row.role, joined_on: row.joinedOn, left_on: null, person_id: row.personId ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return id;
+}
+
+/** Is this register entry (or its account) in the team now? */
+export async function isCurrentMemberPerson(db: Executor, projectId: number, person: { id: number; user_id: number | null }): Promise<boolean> {
+  const row = await db
+    .selectFrom('project_members')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .where('left_on', 'is', null)
+    .where((eb) => eb.or([eb('person_id', '=', person.id), ...(person.user_id != null ? [eb('user_id', '=', person.user_id)] : [])]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface RegisterChoice {
+  id: number;
+  full_name: string;
+  preferred_name: string | null;
+  unit_name: string;
+}
+
+/**
+ * People in the registers of the given units (path prefixes) whose name contains the text typed,
+ * whatever its letter case: never erased, and not those who have left. By name, then id.
+ */
+export async function searchRegister(db: Db, opts: { prefixes: string[]; text: string; limit: number }): Promise<RegisterChoice[]> {
+  if (opts.prefixes.length === 0 || opts.text === '') return [];
+  const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return db
+    .selectFrom('people')
+    .innerJoin('org_units', 'org_units.id', 'people.unit_id')
+    .select(['people.id', 'people.full_name', 'people.preferred_name', 'org_units.name as unit_name'])
+    .where((eb) => eb.or(underAny(eb, opts.prefixes)))
+    .where('people.erased_at', 'is', null)
+    .where('people.status', '!=', 'left')
+    .where((eb) =>
+      eb.or([sql<SqlBool>`lower(people.full_name) like ${pattern} escape '\\'`, sql<SqlBool>`lower(coalesce(people.preferred_name, '')) like ${pattern} escape '\\'`]),
+    )
+    .orderBy('people.full_name')
+    .orderBy('people.id')
+    .limit(opts.limit)
+    .execute();
 }
 
 export async function endMembership(db: Executor, memberId: number, leftOn: string): Promise<void> {

@@ -6,7 +6,8 @@ import { cleanForm, translateErrors } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { can } from '../../platform/rbac/index.ts';
 import projectsApiRoutes from './api.ts';
-import { monthSchema, portfolioQuerySchema, type PortfolioQuery } from './schemas.ts';
+import { monthSchema, PARTNER_ROLES, portfolioQuerySchema, type PortfolioQuery } from './schemas.ts';
+import * as opportunities from '../opportunities/service.ts';
 import * as projects from './service.ts';
 
 const V = 'projects/views';
@@ -156,17 +157,27 @@ async function editProjectView(request: FastifyRequest, id: number, values?: Rec
   };
 }
 
+const partnerRoleItems = (selected?: unknown) =>
+  PARTNER_ROLES.map((r) => ({ value: r, text: t(`memberRoles.${r}.name`), hint: { text: t(`memberRoles.${r}.hint`) }, checked: selected === r }));
+
 async function teamView(request: FastifyRequest, id: number, values: Record<string, unknown> = {}, errors: FieldError[] = []) {
   const { project } = await projects.projectForEdit(request.ctx, id);
   const members = await projects.teamOf(request.ctx, id);
+  // The register search: from the address on the page, or kept from the form that was sent.
+  const register = await projects.searchRegisterForTeam(request.ctx, id, values.registerQ);
   return {
     pageTitle: t('projects.team.title'),
     project,
     members: members.filter((m) => m.left_on == null).map(memberView),
     formerMembers: members.filter((m) => m.left_on != null).map(memberView),
     roleItems: roleItems(values.role),
+    register: {
+      ...register,
+      personItems: register.results.map((r) => ({ value: String(r.id), text: r.name, hint: { text: r.unitName }, checked: String(values.personId ?? '') === String(r.id) })),
+      partnerRoleItems: partnerRoleItems(values.partnerRole),
+    },
     values,
-    errors,
+    errors: [...errors, ...translateErrors(register.errors)],
   };
 }
 
@@ -240,7 +251,10 @@ export default async function projectsRoutes(app: FastifyInstance): Promise<void
   // ---- One project
   app.get('/projects/:id', async (request, reply) => {
     const p = await projects.getProject(request.ctx, idParam(request));
+    const wanted = await opportunities.opportunitiesForProject(request.ctx, p.project.id);
     return reply.page(`${V}/project.njk`, {
+      opportunities: wanted.opportunities.map((o) => ({ ...o, closesOn: day(o.closesOn) })),
+      canAskPartner: wanted.canAsk,
       pageTitle: p.project.title,
       project: p.project,
       unit: p.unit,
@@ -268,7 +282,24 @@ export default async function projectsRoutes(app: FastifyInstance): Promise<void
   });
 
   // ---- The team
-  app.get('/projects/:id/team', async (request, reply) => reply.page(`${V}/team.njk`, await teamView(request, idParam(request))));
+  app.get('/projects/:id/team', async (request, reply) => {
+    const { registerQ } = cleanForm(request.query);
+    const view = await teamView(request, idParam(request), { registerQ });
+    return view.errors.length ? reply.code(400).page(`${V}/team.njk`, view) : reply.page(`${V}/team.njk`, view);
+  });
+
+  app.post('/projects/:id/team/from-register', async (request, reply) => {
+    const id = idParam(request);
+    const input = cleanForm(request.body);
+    try {
+      await projects.addMemberFromRegister(request.ctx, id, input);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return renderWithErrors(reply, `${V}/team.njk`, teamView(request, id, input, translateErrors(err.fields)));
+    }
+    reply.flash(t('projects.team.added'));
+    return reply.redirect(`/projects/${id}/team`, 303);
+  });
 
   app.post('/projects/:id/team', async (request, reply) => {
     const id = idParam(request);

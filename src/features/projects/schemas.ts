@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INVOLVEMENT_LEVELS, MEMBER_ROLES, STAGES } from '../../platform/db/types.ts';
+import { recordId } from '../../platform/http/fields.ts';
 import { MAX_ID } from './access.ts';
 
 /**
@@ -77,6 +78,16 @@ export const addMemberSchema = z.object({
     .describe('For a service-user or carer partner without an account: the name they want to be known by.'),
 });
 export type AddMemberInput = z.infer<typeof addMemberSchema>;
+
+/** Adding a partner from the involvement register: the person chosen from the search, and their role. */
+export const addFromRegisterSchema = z.object({
+  personId: recordId('errors.projects.registerPersonRequired'),
+  partnerRole: z.enum(PARTNER_ROLES, { error: 'errors.projects.registerRoleRequired' }),
+});
+
+/** The register search box on the team page. */
+export const REGISTER_SEARCH_MAX = 100;
+export const registerSearchSchema = z.string().max(REGISTER_SEARCH_MAX, 'errors.projects.registerSearchTooLong').refine(noNul, BAD_CHARACTER);
 
 /** A month as "YYYY-MM". */
 export const monthSchema = z.string({ error: 'errors.projects.monthInvalid' }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'errors.projects.monthInvalid');

@@ -7,12 +7,16 @@ import { NotFoundError, ValidationError, type FieldError } from '../../platform/
 import { can, requireInScope, requirePermission, requireSignedIn, scopePaths, type Principal } from '../../platform/rbac/index.ts';
 import { isRecordId, projectAccess, type Project, type ProjectAccess } from './access.ts';
 import * as q from './queries.ts';
+import { personAccess, registerScope } from '../people/access.ts';
+import { shownName } from '../people/naming.ts';
 import {
+  addFromRegisterSchema,
   addMemberSchema,
   createProjectSchema,
   monthSchema,
   PARTNER_ROLES,
   patchProjectSchema,
+  registerSearchSchema,
   updateProjectSchema,
   type MemberJson,
   type PortfolioQuery,
@@ -314,6 +318,81 @@ export async function addMember(ctx: ServiceContext, id: number, raw: unknown): 
   });
 }
 
+// ---- Partners from the involvement register
+
+/** Most people the register search on the team page shows. */
+export const REGISTER_RESULTS = 20;
+
+export interface RegisterSearch {
+  /** The user may add from the register: they can edit the project and see a register (people:view). */
+  canSearch: boolean;
+  /** The text searched for ('' before a search). */
+  q: string;
+  results: { id: number; name: string; unitName: string }[];
+  /** More people match than are shown. */
+  more: boolean;
+  errors: FieldError[];
+}
+
+/**
+ * The team page's register search: people in the registers the user may see (people:view), by
+ * name, never erased and not those who have left. The register's full name is shown to staff who
+ * may see the register anyway.
+ */
+export async function searchRegisterForTeam(ctx: ServiceContext, id: number, text: unknown): Promise<RegisterSearch> {
+  await projectAccess(ctx, id, 'edit');
+  const prefixes = registerScope(requireSignedIn(ctx.principal));
+  const none: RegisterSearch = { canSearch: prefixes.length > 0, q: '', results: [], more: false, errors: [] };
+  // Only one search box: anything but one piece of text (a repeated parameter) is no search.
+  if (prefixes.length === 0 || typeof text !== 'string' || text.trim() === '') return none;
+  const parsed = registerSearchSchema.safeParse(text.trim());
+  if (!parsed.success) return { ...none, errors: [{ field: 'registerQ', message: parsed.error.issues[0]?.message ?? 'errors.projects.registerSearchTooLong' }] };
+  const rows = await q.searchRegister(ctx.db, { prefixes, text: parsed.data, limit: REGISTER_RESULTS + 1 });
+  return {
+    ...none,
+    q: parsed.data,
+    results: rows.slice(0, REGISTER_RESULTS).map((r) => ({ id: r.id, name: r.preferred_name ? `${r.full_name} (${r.preferred_name})` : r.full_name, unitName: r.unit_name })),
+    more: rows.length > REGISTER_RESULTS,
+  };
+}
+
+/**
+ * Adds a service-user or carer partner chosen from the involvement register: staff who may edit
+ * the project and see the person's register (people:view on their unit). The member keeps the
+ * person's account if they have one, and is shown by the name the person chose to be shown by.
+ */
+export async function addMemberFromRegister(ctx: ServiceContext, id: number, raw: unknown): Promise<number> {
+  await projectAccess(ctx, id, 'edit');
+  const principal = requirePermission(ctx.principal, 'people:view');
+  const input = parse(addFromRegisterSchema, raw);
+  let person: Awaited<ReturnType<typeof personAccess>>['person'];
+  try {
+    const access = await personAccess(ctx, input.personId, 'view');
+    // Seeing someone only through an opportunity, or being them, is not seeing the register.
+    if (!can(principal, 'people:view', { path: access.unitPath })) throw new NotFoundError();
+    person = access.person;
+  } catch (err) {
+    if (err instanceof NotFoundError) throw ValidationError.one('personId', 'errors.projects.registerPersonRequired');
+    throw err;
+  }
+  if (person.status === 'left') throw ValidationError.one('personId', 'errors.projects.registerPersonLeft');
+  if (await q.isCurrentMemberPerson(ctx.db, id, person)) throw ValidationError.one('personId', 'errors.projects.alreadyMember');
+  const member = { projectId: id, userId: person.user_id, displayName: shownName(person), role: input.partnerRole, joinedOn: londonDate(), personId: person.id };
+  return ctx.db.transaction().execute(async (trx) => {
+    const memberId = await q.insertMember(trx, member).catch((err: unknown) => {
+      throw isUniqueViolation(err) ? ValidationError.one('personId', 'errors.projects.alreadyMember') : err;
+    });
+    await audit(trx, auditContext(ctx), {
+      action: 'project_member.added',
+      entityType: 'project_member',
+      entityId: memberId,
+      subjectUserId: person.user_id,
+      details: { projectId: id, role: input.partnerRole, account: person.user_id != null, personId: person.id, via: 'register' },
+    });
+    return memberId;
+  });
+}
+
 /** Ends a membership today (it stays in the project's history). Removing someone who has already left changes nothing. */
 export async function removeMember(ctx: ServiceContext, id: number, memberId: number): Promise<q.MemberRow> {
   await projectAccess(ctx, id, 'edit');
@@ -356,8 +435,18 @@ export function memberJson(m: q.MemberRow): MemberJson {
   return { id: m.id, userId: m.user_id, name: memberName(m), role: m.role, joinedOn: m.joined_on, leftOn: m.left_on };
 }
 
-/** The member's name: their account's name, or the name given for a partner without an account. */
-export function memberName(m: Pick<q.MemberRow, 'user_name' | 'display_name'>): string {
+type NamedMember = Pick<q.MemberRow, 'user_name' | 'display_name'> &
+  Partial<Pick<q.MemberRow, 'person_id' | 'person_full_name' | 'person_preferred_name' | 'person_anonymity' | 'person_erased_at'>>;
+
+/**
+ * The member's name: for someone in the involvement register, the name they chose to be shown by
+ * (their anonymity preference); otherwise their account's name, or the name given for a partner
+ * without an account.
+ */
+export function memberName(m: NamedMember): string {
+  if (m.person_id != null && m.person_full_name != null && m.person_anonymity != null) {
+    return shownName({ full_name: m.person_full_name, preferred_name: m.person_preferred_name ?? null, anonymity: m.person_anonymity, erased_at: m.person_erased_at ?? null });
+  }
   return m.user_name ?? m.display_name ?? '';
 }
 
