@@ -18,6 +18,8 @@ import recruitmentRoutes from './recruitment/routes.ts';
 import outreachRoutes from './outreach/routes.ts';
 import peopleRoutes from './people/routes.ts';
 import peopleImportRoutes from './people-import/routes.ts';
+import peopleApiRoutes from './people/api.ts';
+import opportunitiesApiRoutes from './opportunities/api.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -40,4 +42,6 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(outreachRoutes);
   await app.register(peopleRoutes);
   await app.register(peopleImportRoutes);
+  await app.register(peopleApiRoutes);
+  await app.register(opportunitiesApiRoutes);
 }

@@ -4,6 +4,7 @@ import * as m002 from './002_qi_projects.ts';
 import * as m003 from './003_project_portfolio_indexes.ts';
 import * as m006 from './006_rate_limits.ts';
 import * as m007 from './007_involvement_register.ts';
+import * as m008 from './008_involvement_indexes.ts';
 import * as m009 from './009_people_imports.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
@@ -13,5 +14,6 @@ export const migrations: Record<string, Migration> = {
   '003_project_portfolio_indexes': m003,
   '006_rate_limits': m006,
   '007_involvement_register': m007,
+  '008_involvement_indexes': m008,
   '009_people_imports': m009,
 };

@@ -5,6 +5,8 @@ import { createUnitSchema, renameUnitSchema } from '../org/service.ts';
 import { PROJECTS_API } from '../projects/service.ts';
 import { CHANGES_API } from '../changes/service.ts';
 import { MEASURES_API } from '../measures/service.ts';
+import { PEOPLE_API } from '../people/api-schemas.ts';
+import { OPPORTUNITIES_API } from '../opportunities/api-schemas.ts';
 import { meSchema, orgUnitListSchema, orgUnitSchema, problemSchema, validationProblemSchema } from './schemas.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -16,6 +18,8 @@ const REQUEST_SCHEMAS = {
   ...PROJECTS_API.requestSchemas,
   ...CHANGES_API.requestSchemas,
   ...MEASURES_API.requestSchemas,
+  ...PEOPLE_API.requestSchemas,
+  ...OPPORTUNITIES_API.requestSchemas,
 } satisfies Record<string, z.ZodType>;
 
 /** What the API answers, described as we send it. */
@@ -28,6 +32,8 @@ const RESPONSE_SCHEMAS = {
   ...PROJECTS_API.responseSchemas,
   ...CHANGES_API.responseSchemas,
   ...MEASURES_API.responseSchemas,
+  ...PEOPLE_API.responseSchemas,
+  ...OPPORTUNITIES_API.responseSchemas,
 } satisfies Record<string, z.ZodType>;
 
 type SchemaName = keyof typeof REQUEST_SCHEMAS | keyof typeof RESPONSE_SCHEMAS;
@@ -68,6 +74,8 @@ export const FEATURE_ENDPOINTS = {
   ...PROJECTS_API.endpoints,
   ...CHANGES_API.endpoints,
   ...MEASURES_API.endpoints,
+  ...PEOPLE_API.endpoints,
+  ...OPPORTUNITIES_API.endpoints,
 } as const satisfies Record<string, Endpoint>;
 
 /** Query parameters from a zod object, as OpenAPI describes them. */

@@ -119,6 +119,11 @@ describe('groups', () => {
     expect(page.body).toContain('Ann Archer');
     expect(page.body).not.toContain('Bob Baker');
     expect(page.body).toContain('B. B.');
+    // The name links to the register entry only for someone who may see it.
+    expect(page.body).toContain(`<a href="/people/${inTeam}">Ann Archer</a>`);
+    expect(page.body).not.toContain(`/people/${inBorough}`);
+    const leadPage = await lead.get(`/groups/${id}`);
+    expect(leadPage.body).toContain(`<a href="/people/${inBorough}">Bob Baker</a>`);
   });
 
   it('finds people by name when the register in scope is long', async () => {

@@ -11,31 +11,7 @@ const idParam = (request: FastifyRequest, name = 'id'): number => Number((reques
 
 export const roleItems = (selected?: unknown) => GROUP_ROLES.map((r) => ({ value: r, text: t(`groups.roles.${r}`), checked: selected === r }));
 
-/**
- * The "find a person" part of a form: a select when the register in scope is short, otherwise the
- * search results as radios (the search itself is a separate GET form on the same page).
- */
-export async function personPicker(request: FastifyRequest, values: Record<string, unknown>) {
-  const choice = await groups.peopleToChoose(request.ctx, { q: values.q ?? (cleanForm(request.query).q as string | undefined) });
-  const selected = String(values.personId ?? '');
-  return {
-    mode: choice.mode,
-    search: choice.search,
-    searched: choice.search !== undefined,
-    personSelectItems: [
-      { value: '', text: t('groups.picker.choose') },
-      ...choice.people.map((p) => ({ value: String(p.id), text: `${p.full_name} (${p.unit_name})`, selected: selected === String(p.id) })),
-    ],
-    personRadioItems: choice.people.map((p) => ({
-      value: String(p.id),
-      text: p.full_name,
-      hint: { text: `${p.unit_name} · ${t(`groups.personStatus.${p.status}`)}` },
-      checked: selected === String(p.id),
-    })),
-  };
-}
-
-const memberView = (m: groups.MemberRow & { name: string }) => ({ ...m, joinedOn: groups.dayText(m.joined_on), leftOn: groups.dayText(m.left_on), roleName: t(`groups.roles.${m.role}`) });
+const memberView = (m: groups.MemberRow & { name: string; personHref: string | undefined }) => ({ ...m, joinedOn: groups.dayText(m.joined_on), leftOn: groups.dayText(m.left_on), roleName: t(`groups.roles.${m.role}`) });
 
 async function formView(request: FastifyRequest, values: Record<string, unknown>, errors: FieldError[], groupId?: number) {
   const units = await groups.manageableUnits(request.ctx);
@@ -57,7 +33,7 @@ async function addMemberView(request: FastifyRequest, id: number, values: Record
     group,
     roleItems: roleItems(values.role ?? 'member'),
     searchAction: `/groups/${id}/members/new`,
-    ...(await personPicker(request, values)),
+    ...(await groups.personPicker(request.ctx, values, cleanForm(request.query).q)),
     values: { joinedOn: groups.londonDate(), ...values },
     errors,
   };

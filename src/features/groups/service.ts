@@ -5,6 +5,7 @@ import { auditContext, type ServiceContext } from '../../platform/context.ts';
 import { isRecordId, nowIso } from '../../platform/db/index.ts';
 import type { Database, OrgUnit } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
+import { t } from '../../platform/i18n/index.ts';
 import { can, requireInScope, requirePermission, requireSignedIn, scopePaths, type Principal } from '../../platform/rbac/index.ts';
 import { personAccess, registerScope } from '../people/access.ts';
 import { shownName } from '../people/naming.ts';
@@ -84,6 +85,31 @@ export async function peopleToChoose(ctx: ServiceContext, raw: unknown): Promise
 }
 
 /**
+ * The "find a person" part of a form (used by groups and recruitment): a select when the register in
+ * scope is short, otherwise the search results as radios (the search itself is a separate GET form
+ * on the same page). `query` is the search typed into that form, when the values hold none.
+ */
+export async function personPicker(ctx: ServiceContext, values: Record<string, unknown>, query?: unknown) {
+  const choice = await peopleToChoose(ctx, { q: values.q ?? query });
+  const selected = String(values.personId ?? '');
+  return {
+    mode: choice.mode,
+    search: choice.search,
+    searched: choice.search !== undefined,
+    personSelectItems: [
+      { value: '', text: t('groups.picker.choose') },
+      ...choice.people.map((p) => ({ value: String(p.id), text: `${p.full_name} (${p.unit_name})`, selected: selected === String(p.id) })),
+    ],
+    personRadioItems: choice.people.map((p) => ({
+      value: String(p.id),
+      text: p.full_name,
+      hint: { text: `${p.unit_name} · ${t(`groups.personStatus.${p.status}`)}` },
+      checked: selected === String(p.id),
+    })),
+  };
+}
+
+/**
  * A person the user has chosen on a form: one they may see under the register's rules, or a
  * validation error on the field (never a hint that someone else exists).
  */
@@ -106,6 +132,11 @@ export function nameFor(
 ): string {
   if (!p.erased_at && can(principal, 'people:view', { path: p.person_unit_path })) return p.full_name;
   return shownName(p);
+}
+
+/** The person's register entry, for a viewer who may see it (the same rule as nameFor); otherwise undefined. */
+export function personHref(principal: Principal | null, personId: number, p: { erased_at: string | null; person_unit_path: string }): string | undefined {
+  return !p.erased_at && can(principal, 'people:view', { path: p.person_unit_path }) ? `/people/${personId}` : undefined;
 }
 
 // ---- Groups
@@ -149,7 +180,7 @@ export async function chosenGroup(ctx: ServiceContext, id: number, field: string
 /** The group page: the group, its current and past members, and whether the user may change it. */
 export async function getGroup(ctx: ServiceContext, id: number) {
   const group = await groupInScope(ctx, id, 'people:view');
-  const members = (await q.membersOf(ctx.db, id)).map((m) => ({ ...m, name: nameFor(ctx.principal, m) }));
+  const members = (await q.membersOf(ctx.db, id)).map((m) => ({ ...m, name: nameFor(ctx.principal, m), personHref: personHref(ctx.principal, m.person_id, m) }));
   return {
     group,
     members: members.filter((m) => m.left_on == null),
@@ -235,7 +266,7 @@ async function memberInGroup(ctx: ServiceContext, groupId: number, memberId: num
   const group = await groupInScope(ctx, groupId, 'people:manage');
   const member = isRecordId(memberId) ? await q.memberById(ctx.db, groupId, memberId) : undefined;
   if (!member) throw new NotFoundError();
-  return { group, member: { ...member, name: nameFor(ctx.principal, member) } };
+  return { group, member: { ...member, name: nameFor(ctx.principal, member), personHref: personHref(ctx.principal, member.person_id, member) } };
 }
 
 export async function memberForEdit(ctx: ServiceContext, groupId: number, memberId: number) {

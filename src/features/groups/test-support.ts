@@ -1,5 +1,6 @@
 import { Browser, createUser, seedOrg, type TestApp } from '../../../test/support/app.ts';
 import { nowIso } from '../../platform/db/index.ts';
+import type { PersonStatus } from '../../platform/db/types.ts';
 
 /** The organisation, and one user of each kind the involvement tests need. */
 export async function seedInvolvement(t: TestApp) {
@@ -15,7 +16,7 @@ export async function seedInvolvement(t: TestApp) {
 }
 
 /** A person in the register of a unit. */
-export async function insertPerson(t: TestApp, unitId: number, fullName: string, extra: { anonymity?: 'full_name' | 'first_name' | 'initials' | 'anonymous'; status?: 'enquiry' | 'active'; heardVia?: 'stall' | 'event' | 'website' | null; outreachEventId?: number | null } = {}): Promise<number> {
+export async function insertPerson(t: TestApp, unitId: number, fullName: string, extra: { anonymity?: 'full_name' | 'first_name' | 'initials' | 'anonymous'; status?: PersonStatus; heardVia?: 'stall' | 'event' | 'website' | null; outreachEventId?: number | null } = {}): Promise<number> {
   const now = nowIso();
   const { id } = await t.db.db
     .insertInto('people')

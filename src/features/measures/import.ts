@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { ChartType } from '../../platform/db/types.ts';
+import { cellValue, decodeText, detectDelimiter, isXlsx, MAX_UNZIPPED_BYTES, unzippedSize, type SpreadsheetCell } from '../../platform/http/spreadsheet.ts';
 import { MAX_IMPORT_ROWS, needsDenominator, parseDate, parseNumber, type PointColumn, type RawRow } from './points.ts';
 
 /**
@@ -21,7 +22,7 @@ export class ImportReadError extends Error {
 export const MAX_TEXT_CHARS = 1_000_000;
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-type Cell = string | number | Date | undefined;
+type Cell = SpreadsheetCell;
 
 /** Header words people use for each column (lower case, without spaces or punctuation). */
 const HEADER_WORDS: Record<PointColumn, string[]> = {
@@ -92,14 +93,6 @@ function toRows(records: { cells: Cell[]; row: number }[], chart: ChartType): { 
   return { rows, hasHeader };
 }
 
-/** The delimiter a paste uses: a tab (copied from a spreadsheet), a semicolon, or a comma. */
-export function detectDelimiter(text: string): string {
-  const firstLine = text.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '';
-  if (firstLine.includes('\t')) return '\t';
-  if (firstLine.includes(';') && !firstLine.includes(',')) return ';';
-  return ',';
-}
-
 /** Pasted or uploaded text: CSV, TSV or semicolon-separated, with or without a header row. */
 export function readDelimitedText(text: string, chart: ChartType): { rows: RawRow[]; hasHeader: boolean } {
   if (text.length > MAX_TEXT_CHARS) throw new ImportReadError('tooLong');
@@ -123,61 +116,6 @@ export function readDelimitedText(text: string, chart: ChartType): { rows: RawRo
     records.map((r) => ({ cells: r.record.map((c) => (c === '' ? undefined : c)), row: r.info.lines })),
     chart,
   );
-}
-
-/** A spreadsheet cell's value as text, number or date. Formulas give their last calculated result. */
-export function cellValue(value: ExcelJS.CellValue): Cell {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value === 'number' || typeof value === 'string') return value;
-  if (typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value;
-  if (typeof value === 'object') {
-    if ('result' in value) return cellValue((value as { result?: ExcelJS.CellValue }).result ?? null);
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('error' in value) return String(value.error);
-  }
-  return undefined;
-}
-
-/** Decodes an uploaded text file: UTF-8, or Windows-1252 as older Excel versions save CSV. */
-export function decodeText(buffer: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-  } catch {
-    return new TextDecoder('windows-1252').decode(buffer);
-  }
-}
-
-/** True for the start of a ZIP archive, which an .xlsx file is. */
-export function isXlsx(buffer: Buffer): boolean {
-  return buffer.length > 4 && buffer[0] === 0x50 && buffer[1] === 0x4b && buffer[2] === 0x03 && buffer[3] === 0x04;
-}
-
-/** Most a spreadsheet may unpack to: far more than 5,000 rows need, far less than a "zip bomb". */
-export const MAX_UNZIPPED_BYTES = 50 * 1024 * 1024;
-
-/**
- * What the files in a ZIP archive add up to once unpacked, read from its central directory; null
- * when the archive cannot be read or uses ZIP64 (which no spreadsheet of this size needs).
- */
-export function unzippedSize(buffer: Buffer): number | null {
-  // The end-of-central-directory record is in the last 22 bytes, or before a comment of up to 64 KiB.
-  for (let eocd = buffer.length - 22; eocd >= Math.max(0, buffer.length - 22 - 0xffff); eocd--) {
-    if (buffer.readUInt32LE(eocd) !== 0x06054b50) continue;
-    const entries = buffer.readUInt16LE(eocd + 10);
-    let at = buffer.readUInt32LE(eocd + 16);
-    let total = 0;
-    for (let i = 0; i < entries; i++) {
-      if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== 0x02014b50) return null;
-      const size = buffer.readUInt32LE(at + 24);
-      if (size === 0xffffffff) return null;
-      total += size;
-      at += 46 + buffer.readUInt16LE(at + 28) + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
-    }
-    return total;
-  }
-  return null;
 }
 
 /** The first worksheet with data in an .xlsx workbook. Row numbers are the sheet's own. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { columnsFor, detectDelimiter, ImportReadError, MAX_UNZIPPED_BYTES, readDelimitedText, readUpload, readWorkbook, unzippedSize } from './import.ts';
+import { detectDelimiter, MAX_UNZIPPED_BYTES, unzippedSize } from '../../platform/http/spreadsheet.ts';
+import { columnsFor, ImportReadError, readDelimitedText, readUpload, readWorkbook } from './import.ts';
 import { checkRow, checkRows, parseDate, parseNumber } from './points.ts';
 
 describe('reading dates', () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from '../../../test/support/app.ts';
 import { nowIso } from '../../platform/db/index.ts';
-import { CANDIDATE_LIMIT, loadCandidates } from './queries.ts';
+import { isContactable } from '../people/service.ts';
+import { CANDIDATE_LIMIT, candidatesByIds, loadCandidates } from './queries.ts';
 import { addPerson, offerToken, opportunitiesWorld, opportunityForm, setConsent, type OpportunitiesWorld } from './testing.ts';
 
 let w: OpportunitiesWorld;
@@ -169,6 +170,18 @@ describe('matching', () => {
     const res = await lead.post(`/opportunities/${opp}/matches`, { personId: String(withdrawn) });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('has not agreed to be contacted');
+  });
+
+  it('follows the register\'s rule for who can be contacted: the latest consent recorded wins, whatever date it carries', async () => {
+    const late = await addPerson(w.t, { unitId: w.org.northTeam.id, name: 'Rory Rule', relationship: 'carer', interests: ['housing'], consent: true });
+    // A withdrawal entered afterwards but dated earlier (e.g. a letter received last week).
+    await db().insertInto('consents').values({ person_id: late, kind: 'contact', given: 0, method: 'written', note: null, recorded_at: '2020-01-01T00:00:00.000Z', recorded_by: null }).execute();
+    expect(await isContactable(db(), late)).toBe(false);
+    expect((await lead.get(`/opportunities/${opp}/matches`)).body).not.toContain('Rory Rule');
+    const res = await lead.post(`/opportunities/${opp}/matches`, { personId: String(late) });
+    expect(res.statusCode).toBe(400);
+    const [row] = await candidatesByIds(db(), [late]);
+    expect(row?.canContact).toBe(false);
   });
 
   it('counts how busy people are: current matches and groups rank them lower', async () => {

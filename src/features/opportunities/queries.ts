@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
 import type { AttributeKind, Database, Match, Opportunity, OrgUnit, Person } from '../../platform/db/types.ts';
+import { contactableWhere } from '../people/service.ts';
 import { WEIGHTS, type Candidate } from './matching.ts';
 
 type Executor = Pick<Db, 'selectFrom' | 'insertInto' | 'updateTable' | 'deleteFrom'>;
@@ -118,16 +119,8 @@ export async function groupUnit(db: Db, groupId: number): Promise<(OrgUnit & { g
 
 // ---- People and consent
 
-/** Latest "contact" consent is given: a correlated subquery, the same on both databases. */
-const contactConsent = (eb: ExpressionBuilder<Database, 'people'>) =>
-  eb
-    .selectFrom('consents')
-    .select('consents.given')
-    .whereRef('consents.person_id', '=', 'people.id')
-    .where('consents.kind', '=', 'contact')
-    .orderBy('consents.recorded_at', 'desc')
-    .orderBy('consents.id', 'desc')
-    .limit(1);
+/** 1 when the person may be contacted (the people service's rule, `contactableWhere`), else 0. */
+const contactConsent = (eb: ExpressionBuilder<Database, 'people'>) => eb.case().when(contactableWhere(eb)).then(1).else(0).end();
 
 /** Current commitments: accepted or started matches plus group memberships not ended. */
 const busyCount = (eb: ExpressionBuilder<Database, 'people'>) =>
@@ -206,7 +199,7 @@ export async function loadCandidates(db: Db, opts: { unitPath: string; opportuni
     .where((eb) => eb.or(underAny(eb, opts.scope)))
     .where('people.erased_at', 'is', null)
     .where('people.status', 'in', ['active', 'induction'])
-    .where((eb) => (opts.withoutConsent ? eb.or([eb(contactConsent(eb), 'is', null), eb(contactConsent(eb), '=', 0)]) : eb(contactConsent(eb), '=', 1)))
+    .where((eb) => (opts.withoutConsent ? eb.not(contactableWhere(eb)) : contactableWhere(eb)))
     .where((eb) =>
       eb.not(eb.exists(eb.selectFrom('matches').select('matches.id').whereRef('matches.person_id', '=', 'people.id').where('matches.opportunity_id', '=', opts.opportunityId))),
     )
@@ -270,18 +263,6 @@ async function withAttributes(db: Db, rows: BaseRow[]): Promise<CandidateRow[]> 
       person: { full_name: r.full_name, preferred_name: r.preferred_name, anonymity: r.anonymity, erased_at: r.erased_at },
     };
   });
-}
-
-export async function latestContactConsent(db: Executor, personId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('consents')
-    .select('given')
-    .where('person_id', '=', personId)
-    .where('kind', '=', 'contact')
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  return row?.given === 1;
 }
 
 export async function personById(db: Executor, id: number): Promise<(Person & { unit_path: string }) | undefined> {

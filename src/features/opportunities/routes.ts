@@ -3,6 +3,7 @@ import { ACCESS_NEEDS, AVAILABILITY, PAYMENT_PREFERENCES } from '../../platform/
 import { ValidationError, type FieldError } from '../../platform/errors/index.ts';
 import { cleanForm, translateErrors } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
+import { can } from '../../platform/rbac/index.ts';
 import type { Reason } from './matching.ts';
 import { WANTED_RELATIONSHIPS } from './schemas.ts';
 import * as opps from './service.ts';
@@ -173,6 +174,7 @@ export default async function opportunitiesRoutes(app: FastifyInstance): Promise
       pageTitle: t('opportunities.list.title'),
       opportunities: opportunities.map((o) => describe(o)),
       canPost: request.principal ? request.principal.grants.some((g) => ['admin', 'lead', 'qi_staff'].includes(g.role)) : false,
+      canSeeHub: can(request.principal, 'people:view'),
       nextUrl: nextBefore ? `/opportunities?before=${nextBefore}` : undefined,
       firstPageUrl: before ? '/opportunities' : undefined,
     });

@@ -9,6 +9,7 @@ import { t } from '../../platform/i18n/index.ts';
 import { enqueueForPerson } from '../../platform/outbox/index.ts';
 import { can, requireInScope, requirePermission, requireSignedIn, scopePaths, type Principal } from '../../platform/rbac/index.ts';
 import { shownName } from '../people/naming.ts';
+import { isContactable } from '../people/service.ts';
 import { londonDate, projectAccess } from '../projects/service.ts';
 import { rankCandidates, scoreCandidate, type Fit } from './matching.ts';
 import * as q from './queries.ts';
@@ -565,7 +566,7 @@ export function offerMessage(person: Person, opp: Opportunity, link: string): { 
 export async function offerMatch(ctx: ServiceContext, id: number, matchId: number): Promise<{ name: string; channel: string }> {
   const { access, match, person } = await loadMatch(ctx, id, matchId);
   checkTransition(match, 'offer');
-  if (!(await q.latestContactConsent(ctx.db, person.id))) throw ValidationError.one('status', 'errors.opportunities.noConsent');
+  if (!(await isContactable(ctx.db, person.id))) throw ValidationError.one('status', 'errors.opportunities.noConsent');
   const token = newSecret(32);
   const now = new Date();
   const offeredAt = now.toISOString();

@@ -109,4 +109,16 @@ describe('the outreach log', () => {
     expect((await partner.get('/outreach')).statusCode).toBe(403);
     expect((await partner.get(`/outreach/${id}`)).statusCode).toBe(404);
   });
+
+  it('links an enquirer\'s name to their register entry only for those who may see it', async () => {
+    const lead = await signedIn(t, 'lead@example.org');
+    const id = await logEvent(lead, { title: 'North stall' });
+    const inTeam = await insertPerson(t, s.org.northTeam.id, 'Ann Archer', { status: 'enquiry', outreachEventId: id });
+    const inBorough = await insertPerson(t, s.org.north.id, 'Bob Baker', { status: 'enquiry', anonymity: 'initials', outreachEventId: id });
+    const staff = (await (await signedIn(t, 'staff@example.org')).get(`/outreach/${id}`)).body;
+    expect(staff).toContain(`<a href="/people/${inTeam}">Ann Archer</a>`);
+    expect(staff).not.toContain(`/people/${inBorough}`);
+    expect(staff).toContain('B. B.');
+    expect((await lead.get(`/outreach/${id}`)).body).toContain(`<a href="/people/${inBorough}">Bob Baker</a>`);
+  });
 });

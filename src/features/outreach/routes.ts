@@ -4,13 +4,11 @@ import { ValidationError, type FieldError } from '../../platform/errors/index.ts
 import { cleanForm, translateErrors } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { dayText, londonDate, manageableUnits, unitItems } from '../groups/service.ts';
-import { ENQUIRY_CHANNELS, listQuerySchema, type ListQuery } from './schemas.ts';
+import { listQuerySchema, type ListQuery } from './schemas.ts';
 import * as outreach from './service.ts';
 
 const V = 'outreach/views';
 const idParam = (request: FastifyRequest, name = 'id'): number => Number((request.params as Record<string, string>)[name]);
-
-export const channelItems = (selected?: unknown) => ENQUIRY_CHANNELS.map((c) => ({ value: c, text: t(`outreach.channels.${c}`), checked: selected === c }));
 
 /** Filters typed into an address are applied when they make sense and dropped when they do not. */
 function lenientFilter(raw: unknown): ListQuery {
@@ -54,7 +52,7 @@ async function eventView(request: FastifyRequest, id: number, values: Record<str
     campaign: e.campaign,
     canManage: e.canManage,
     enquiries: e.enquiries.map((p) => ({ ...p, statusName: t(`groups.personStatus.${p.status}`) })),
-    channelItems: channelItems(values.preferredChannel),
+    channelItems: outreach.channelItems(values.preferredChannel),
     values,
     errors,
   };

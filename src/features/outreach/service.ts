@@ -4,10 +4,11 @@ import { auditContext, type ServiceContext } from '../../platform/context.ts';
 import { isRecordId, nowIso } from '../../platform/db/index.ts';
 import type { Database } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
+import { t } from '../../platform/i18n/index.ts';
 import { can, requireInScope, requirePermission, requireSignedIn, scopePaths } from '../../platform/rbac/index.ts';
-import { chosenUnit, nameFor, parse } from '../groups/service.ts';
+import { chosenUnit, nameFor, parse, personHref } from '../groups/service.ts';
 import * as q from './queries.ts';
-import { enquirySchema, eventSchema, type EnquiryInput, type ListQuery } from './schemas.ts';
+import { ENQUIRY_CHANNELS, enquirySchema, eventSchema, type EnquiryInput, type ListQuery } from './schemas.ts';
 
 /**
  * The outreach log: stalls, community events, meetings and talks, how many people were spoken to
@@ -17,6 +18,12 @@ import { enquirySchema, eventSchema, type EnquiryInput, type ListQuery } from '.
 
 export const PAGE_SIZE = 50;
 export type { EventRow, KindFigures, OutreachEvent } from './queries.ts';
+
+/** The ways an enquirer may be contacted, as radio items (the enquiry form in outreach and recruitment). */
+export const channelItems = (selected?: unknown) => ENQUIRY_CHANNELS.map((c) => ({ value: c, text: t(`outreach.channels.${c}`), checked: selected === c }));
+
+/** The enquiry form's schema, for recruitment's "new enquiry" form. */
+export { enquirySchema };
 
 /** How someone who enquired at an event heard about involvement. */
 export const HEARD_VIA_FOR_KIND = { stall: 'stall', community_event: 'event', meeting: 'event', talk: 'event', other: null } as const;
@@ -47,7 +54,7 @@ async function eventInScope(ctx: ServiceContext, id: number, permission: 'people
 /** The event page: the event, the enquiries it brought in, and its campaign if the user sees it. */
 export async function getEvent(ctx: ServiceContext, id: number) {
   const event = await eventInScope(ctx, id, 'people:view');
-  const enquiries = (await q.enquiriesFrom(ctx.db, id)).map((p) => ({ ...p, name: nameFor(ctx.principal, p) }));
+  const enquiries = (await q.enquiriesFrom(ctx.db, id)).map((p) => ({ ...p, name: nameFor(ctx.principal, p), personHref: personHref(ctx.principal, p.id, p) }));
   const campaign = event.campaign_id ? await q.campaignWithUnit(ctx.db, event.campaign_id) : undefined;
   return {
     event,

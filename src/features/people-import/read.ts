@@ -1,7 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { t } from '../../platform/i18n/index.ts';
-import { cellValue, decodeText, detectDelimiter, isXlsx, MAX_UNZIPPED_BYTES, unzippedSize } from '../measures/import.ts';
+import { cellValue, decodeText, detectDelimiter, isXlsx, MAX_UNZIPPED_BYTES, unzippedSize } from '../../platform/http/spreadsheet.ts';
 import type { Sheet } from './rows.ts';
 
 /**

@@ -144,6 +144,17 @@ describe('the involvement register', () => {
     });
   });
 
+  describe('the way around', () => {
+    it('links the register to the hub, and to importing for those who keep it', async () => {
+      const lead = (await b.lead.get('/people')).body;
+      expect(lead).toContain('href="/involvement"');
+      expect(lead).toContain('<a href="/people/import">Import a register</a>');
+      const staff = (await b.staff.get('/people')).body;
+      expect(staff).toContain('href="/involvement"');
+      expect(staff).not.toContain('href="/people/import"');
+    });
+  });
+
   describe('who sees whom', () => {
     let north: number;
     let south: number;

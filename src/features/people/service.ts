@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { audit, type AuditContext } from '../../platform/audit/index.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
 import { isRecordId, nowIso, type Db } from '../../platform/db/index.ts';
-import { CONSENT_KINDS, type ConsentKind, type Database, type OrgUnit, type Person } from '../../platform/db/types.ts';
+import { CONSENT_KINDS, type ConsentKind, type Database, type OrgUnit, type Person, type PersonStatus } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { can, requirePermission, requireSignedIn } from '../../platform/rbac/index.ts';
@@ -42,6 +42,40 @@ export async function isContactable(ctxOrDb: ServiceContext | Db | Transaction<D
 
 /** The same as isContactable, by another name. */
 export const canContact = isContactable;
+
+// ---- Moving someone along the way in (used by recruitment)
+
+/** The statuses on the way into involvement, in order; paused and left are off this path. */
+const ONWARD = ['enquiry', 'contacted', 'induction', 'active'] as const satisfies readonly PersonStatus[];
+
+/**
+ * Moves a person's register status forward to `to`, inside the caller's transaction, with a status
+ * history row and an audit row. Never moves anyone back, nor out of paused or left, nor an erased
+ * entry. Returns whether the status changed.
+ */
+export async function advanceStatusTx(
+  trx: Transaction<Database>,
+  actor: AuditContext,
+  personId: number,
+  to: 'induction' | 'active',
+  details: Record<string, unknown> = {},
+): Promise<boolean> {
+  const earlier = ONWARD.slice(0, ONWARD.indexOf(to));
+  const person = await trx.selectFrom('people').select(['status', 'user_id']).where('id', '=', personId).where('erased_at', 'is', null).executeTakeFirst();
+  if (!person || !(earlier as readonly PersonStatus[]).includes(person.status)) return false;
+  const now = nowIso();
+  const updated = await trx.updateTable('people').set({ status: to, updated_at: now }).where('id', '=', personId).where('status', 'in', earlier).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return false;
+  await q.insertStatus(trx, personId, to, now, actor.actorUserId);
+  await audit(trx, actor, {
+    action: 'person.updated',
+    entityType: 'person',
+    entityId: personId,
+    subjectUserId: person.user_id,
+    details: { ...details, fields: ['status'], from: person.status, to },
+  });
+  return true;
+}
 
 /** Validates after the permission check, so someone who may not act learns nothing from errors. */
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
@@ -134,6 +168,20 @@ export async function listRegister(ctx: ServiceContext, filter: RegisterQuery): 
   const rows = await q.listRegister(ctx.db, f, PAGE_SIZE + 1);
   const people = rows.slice(0, PAGE_SIZE);
   return { people, nextBefore: rows.length > PAGE_SIZE ? (people[people.length - 1]?.id ?? null) : null };
+}
+
+/**
+ * A page of the register for the JSON API, which hands contact details to another program: audited
+ * like an export, with the count and the names of the filters used, never the people in it.
+ */
+export async function listRegisterAudited(ctx: ServiceContext, filter: RegisterQuery): Promise<{ people: q.RegisterRow[]; nextBefore: number | null }> {
+  const page = await listRegister(ctx, filter);
+  await audit(ctx.db, auditContext(ctx), {
+    action: 'people.listed',
+    entityType: 'register',
+    details: { via: 'api', count: page.people.length, filters: activeFilterNames(filter), page: filter.before ? 'next' : 'first' },
+  });
+  return page;
 }
 
 // ---- Export of the filtered register

@@ -120,6 +120,60 @@ describe('recruitment campaigns', () => {
     expect((await partner.get(`/recruitment/${campaignId}`)).statusCode).toBe(404);
   });
 
+  it('moves a person\'s register status forward at induction and member, never back nor out of paused or left', async () => {
+    const { lead, campaignId } = await setUpCampaign();
+    const ids = {
+      enquiry: await insertPerson(t, s.org.northTeam.id, 'Ena Enquiry', { status: 'enquiry' }),
+      contacted: await insertPerson(t, s.org.northTeam.id, 'Cas Contacted', { status: 'contacted' }),
+      active: await insertPerson(t, s.org.northTeam.id, 'Act Active', { status: 'active' }),
+      paused: await insertPerson(t, s.org.northTeam.id, 'Pam Paused', { status: 'paused' }),
+      left: await insertPerson(t, s.org.northTeam.id, 'Lef Left', { status: 'left' }),
+      direct: await insertPerson(t, s.org.northTeam.id, 'Dir Direct', { status: 'enquiry' }),
+    };
+    for (const key of ['enquiry', 'contacted', 'active', 'paused', 'left'] as const) {
+      expect((await lead.post(`/recruitment/${campaignId}/candidates`, { personId: String(ids[key]), stage: 'enquiry', enteredOn: '2025-01-05' })).statusCode).toBe(303);
+    }
+    // Added straight in at "member".
+    expect((await lead.post(`/recruitment/${campaignId}/candidates`, { personId: String(ids.direct), stage: 'member', enteredOn: '2025-01-05' })).statusCode).toBe(303);
+    const candidateOf = async (personId: number) =>
+      (await t.db.db.selectFrom('campaign_candidates').select('id').where('campaign_id', '=', campaignId).where('person_id', '=', personId).executeTakeFirstOrThrow()).id;
+    const move = async (personId: number, stage: string) => expect((await lead.post(`/recruitment/${campaignId}/candidates/${await candidateOf(personId)}/stage`, { stage, on: '2025-02-01' })).statusCode).toBe(303);
+    for (const key of ['enquiry', 'contacted', 'active', 'paused', 'left'] as const) await move(ids[key], 'induction');
+    const statuses = async () =>
+      Object.fromEntries((await t.db.db.selectFrom('people').select(['id', 'status']).execute()).map((p) => [Object.entries(ids).find(([, id]) => id === p.id)?.[0] ?? p.id, p.status]));
+    expect(await statuses()).toMatchObject({ enquiry: 'induction', contacted: 'induction', active: 'active', paused: 'paused', left: 'left', direct: 'active' });
+    await move(ids.enquiry, 'member');
+    await move(ids.paused, 'member');
+    expect(await statuses()).toMatchObject({ enquiry: 'active', paused: 'paused' });
+    // Moving the candidate back leaves the register alone.
+    await move(ids.enquiry, 'application');
+    expect(await statuses()).toMatchObject({ enquiry: 'active' });
+
+    const history = await t.db.db.selectFrom('person_status_history').select(['person_id', 'status']).orderBy('id').execute();
+    expect(history.map((h) => [h.person_id, h.status])).toEqual([
+      [ids.direct, 'active'],
+      [ids.enquiry, 'induction'],
+      [ids.contacted, 'induction'],
+      [ids.enquiry, 'active'],
+    ]);
+    const audits = await t.db.db.selectFrom('audit_log').select(['entity_id', 'details']).where('action', '=', 'person.updated').orderBy('id').execute();
+    expect(audits.map((a) => Number(a.entity_id))).toEqual([ids.direct, ids.enquiry, ids.contacted, ids.enquiry]);
+    const details: unknown = audits[1]?.details;
+    expect(typeof details === 'string' ? JSON.parse(details) : details).toMatchObject({ fields: ['status'], from: 'enquiry', to: 'induction', campaignId });
+  });
+
+  it('links a candidate\'s name to their register entry only for those who may see it', async () => {
+    const { lead, campaignId } = await setUpCampaign();
+    const inTeam = await insertPerson(t, s.org.northTeam.id, 'Ann Archer');
+    const inBorough = await insertPerson(t, s.org.north.id, 'Bob Baker', { anonymity: 'initials' });
+    for (const p of [inTeam, inBorough]) expect((await lead.post(`/recruitment/${campaignId}/candidates`, { personId: String(p), stage: 'enquiry', enteredOn: '2025-01-05' })).statusCode).toBe(303);
+    const staff = (await (await signedIn(t, 'staff@example.org')).get(`/recruitment/${campaignId}`)).body;
+    expect(staff).toContain(`<a href="/people/${inTeam}">Ann Archer</a>`);
+    expect(staff).not.toContain(`/people/${inBorough}`);
+    expect(staff).toContain('B. B.');
+    expect((await lead.get(`/recruitment/${campaignId}`)).body).toContain(`<a href="/people/${inBorough}">Bob Baker</a>`);
+  });
+
   it('validates the campaign form and keeps what was typed', async () => {
     const lead = await signedIn(t, 'lead@example.org');
     const res = await lead.post('/recruitment', { unitId: String(s.org.northTeam.id), title: 'Carers panel', targetSize: 'ten', startsOn: '2025-05-01' });

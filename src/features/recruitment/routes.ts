@@ -3,10 +3,8 @@ import { CANDIDATE_STAGES } from '../../platform/db/types.ts';
 import { ValidationError, type FieldError } from '../../platform/errors/index.ts';
 import { cleanForm, translateErrors } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
-import { personPicker } from '../groups/routes.ts';
-import { dayText, groupsToChoose, londonDate, manageableUnits, unitItems } from '../groups/service.ts';
-import { channelItems } from '../outreach/routes.ts';
-import { eventsToChoose } from '../outreach/service.ts';
+import { dayText, groupsToChoose, londonDate, manageableUnits, personPicker, unitItems } from '../groups/service.ts';
+import { channelItems, eventsToChoose } from '../outreach/service.ts';
 import { listQuerySchema } from './schemas.ts';
 import * as recruitment from './service.ts';
 
@@ -64,7 +62,7 @@ async function campaignView(request: FastifyRequest, id: number, opts: { values?
     effort: c.effort,
     leadTimes: c.effort.leadTimes.map((l) => {
       const cand = c.candidates.find((x) => x.id === l.candidateId);
-      return { name: cand?.name ?? '', memberOn: dayText(cand?.member_on), days: l.days };
+      return { name: cand?.name ?? '', personHref: cand?.personHref, memberOn: dayText(cand?.member_on), days: l.days };
     }),
     totalTime: duration(c.effort.totalMinutes),
     work: c.work.map((w) => ({ ...w, onDate: dayText(w.on_date), time: duration(w.minutes) })),
@@ -80,7 +78,7 @@ async function candidateFormView(request: FastifyRequest, id: number, values: Re
     pageTitle: t('recruitment.candidate.title'),
     campaign,
     searchAction: `/recruitment/${id}/candidates/new`,
-    ...(await personPicker(request, values)),
+    ...(await personPicker(request.ctx, values, cleanForm(request.query).q)),
     stageRadios: stageRadios(values.stage ?? 'enquiry'),
     channelItems: channelItems(values.preferredChannel),
     values: { enteredOn: londonDate(), ...values },

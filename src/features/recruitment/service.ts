@@ -1,12 +1,13 @@
+import type { Transaction } from 'kysely';
 import { audit } from '../../platform/audit/index.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
 import { isRecordId, isUniqueViolation, nowIso } from '../../platform/db/index.ts';
-import { CANDIDATE_STAGES } from '../../platform/db/types.ts';
+import { CANDIDATE_STAGES, type Database } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
 import { can, requireInScope, requirePermission, requireSignedIn, scopePaths } from '../../platform/rbac/index.ts';
-import { chosenGroup, chosenPerson, chosenUnit, groupSummary, joinGroupTx, londonDate, nameFor, parse } from '../groups/service.ts';
-import { chosenEvent, createEnquiryTx } from '../outreach/service.ts';
-import { enquirySchema } from '../outreach/schemas.ts';
+import { chosenGroup, chosenPerson, chosenUnit, groupSummary, joinGroupTx, londonDate, nameFor, parse, personHref } from '../groups/service.ts';
+import { chosenEvent, createEnquiryTx, enquirySchema } from '../outreach/service.ts';
+import { advanceStatusTx } from '../people/service.ts';
 import * as q from './queries.ts';
 import { addCandidateSchema, campaignSchema, moveSchema, workSchema } from './schemas.ts';
 
@@ -91,7 +92,7 @@ export async function getCampaign(ctx: ServiceContext, id: number) {
   return {
     campaign,
     group,
-    candidates: candidates.map((c) => ({ ...c, name: nameFor(ctx.principal, c) })),
+    candidates: candidates.map((c) => ({ ...c, name: nameFor(ctx.principal, c), personHref: personHref(ctx.principal, c.person_id, c) })),
     work,
     effort: effortOf(campaign, candidates, work),
     canManage: can(ctx.principal, 'people:manage', { path: campaign.unit_path }),
@@ -142,6 +143,7 @@ export async function addCandidate(ctx: ServiceContext, campaignId: number, raw:
     return await ctx.db.transaction().execute(async (trx) => {
       const id = await q.insertCandidate(trx, { campaignId, personId: person.id, stage: input.stage, on: input.enteredOn });
       if (input.stage === 'member' && campaign.group_id) await joinGroupTx(trx, ctx, campaign.group_id, person.id, input.enteredOn);
+      await registerStatusFor(trx, ctx, person.id, input.stage, campaignId);
       await audit(trx, auditContext(ctx), { action: 'campaign_candidate.added', entityType: 'person', entityId: person.id, details: { campaignId, candidateId: id, stage: input.stage } });
       return id;
     });
@@ -164,10 +166,17 @@ export async function addEnquiryCandidate(ctx: ServiceContext, campaignId: numbe
   });
 }
 
+/** Induction in a campaign means induction in the register, and a member is active (only ever forward). */
+async function registerStatusFor(trx: Transaction<Database>, ctx: ServiceContext, personId: number, stage: q.Stage, campaignId: number): Promise<void> {
+  if (stage === 'induction') await advanceStatusTx(trx, auditContext(ctx), personId, 'induction', { campaignId });
+  if (stage === 'member') await advanceStatusTx(trx, auditContext(ctx), personId, 'active', { campaignId });
+}
+
 /**
  * Moves a candidate to a stage on a date. Reaching "member" records member_on and, for a campaign
  * recruiting for a group, makes them a member of the group; moving back clears member_on (group
- * membership is left as it is: the lead records leaving on the group).
+ * membership is left as it is: the lead records leaving on the group). Reaching induction or member
+ * moves the person's register status forward (to induction or active), never back.
  */
 export async function moveCandidate(ctx: ServiceContext, campaignId: number, candidateId: number, raw: unknown) {
   const campaign = await campaignInScope(ctx, campaignId, 'people:manage');
@@ -180,6 +189,7 @@ export async function moveCandidate(ctx: ServiceContext, campaignId: number, can
   await ctx.db.transaction().execute(async (trx) => {
     await q.moveCandidate(trx, candidate.id, { stage: input.stage, stage_changed_on: input.on, member_on: memberOn });
     if (memberOn && campaign.group_id) await joinGroupTx(trx, ctx, campaign.group_id, candidate.person_id, memberOn);
+    await registerStatusFor(trx, ctx, candidate.person_id, input.stage, campaignId);
     await audit(trx, auditContext(ctx), {
       action: 'campaign_candidate.moved',
       entityType: 'person',

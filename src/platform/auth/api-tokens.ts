@@ -6,7 +6,10 @@ import type { Principal } from '../rbac/index.ts';
 import { newSecret, sha256 } from './crypto.ts';
 import { loadPrincipal } from './sessions.ts';
 
-export const API_SCOPES = ['me:read', 'org:read', 'org:write', 'projects:read', 'projects:write'] as const;
+export const API_SCOPES = [
+  'me:read', 'org:read', 'org:write', 'projects:read', 'projects:write',
+  'people:read', 'people:write', 'opportunities:read', 'opportunities:write',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const TOKEN_PREFIX = 'alg_';
