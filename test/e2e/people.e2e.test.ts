@@ -148,11 +148,52 @@ describe('an involvement lead keeps the register; a partner keeps their own deta
     await expectAccessible(page);
   });
 
+  it('records involvement and hours, after a mistake is explained, and can remove it', async () => {
+    await page.goto(personUrl);
+    await page.getByRole('link', { name: 'Record involvement and hours' }).first().click();
+    await page.waitForURL('**/activities/new');
+    expect(await h1(page)).toBe('Record involvement');
+    await expectAccessible(page);
+    await page.getByRole('radio', { name: 'Meeting' }).check();
+    await page.getByLabel('What they did').fill('Spoke at the carers forum');
+    await page.getByRole('button', { name: 'Record involvement' }).click();
+    expect(await errorSummary(page)).toContain('Enter the time it took');
+    expect(await page.getByLabel('What they did').inputValue()).toBe('Spoke at the carers forum');
+    expect(await page.getByRole('radio', { name: 'Meeting' }).isChecked()).toBe(true);
+    await expectAccessible(page);
+    await page.getByLabel('Hours', { exact: true }).fill('1');
+    await page.getByLabel('Minutes', { exact: true }).fill('15');
+    await page.getByRole('button', { name: 'Record involvement' }).click();
+    await page.waitForURL(personUrl);
+    expect(await banner(page)).toContain('Involvement recorded');
+    const history = (await page.getByRole('table', { name: 'Activities and hours' }).textContent()) ?? '';
+    expect(history).toContain('Spoke at the carers forum');
+    expect(history).toContain('1 hour 15 minutes');
+    expect(await page.locator('main').textContent()).toMatch(/Hours this year\s*1 hour 15 minutes/);
+    await expectAccessible(page);
+
+    // A second, wrong entry is removed again.
+    await page.goto(`${personUrl}/activities/new`);
+    await page.getByRole('radio', { name: 'Training' }).check();
+    await page.getByLabel('What they did').fill('Entered by mistake');
+    await page.getByLabel('Minutes', { exact: true }).fill('30');
+    await page.getByRole('button', { name: 'Record involvement' }).click();
+    await page.waitForURL(personUrl);
+    await page.getByRole('button', { name: /Remove Training/ }).click();
+    await page.waitForURL(personUrl);
+    expect(await banner(page)).toContain('Involvement removed');
+    expect(await page.locator('main').textContent()).not.toContain('Entered by mistake');
+    await expectAccessible(page);
+  });
+
   it('the partner signs in, sees their record and changes their details', async () => {
     await signIn(page, app.baseUrl, 'pat@example.org');
     await page.getByRole('link', { name: 'My involvement' }).first().click();
     await page.waitForURL('**/my-involvement');
     expect(await page.locator('main').textContent()).toContain('Pat Partner');
+    // Their history shows the hours the lead recorded, without a way to remove them.
+    expect(await page.getByRole('table', { name: 'Activities and hours' }).textContent()).toContain('1 hour 15 minutes');
+    expect(await page.getByRole('button', { name: /Remove/ }).count()).toBe(0);
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Change your details' }).click();
     await page.waitForURL('**/my-involvement/profile');

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, createUser, seedOrg, type TestApp } from '../../../test/support/app.ts';
 import { nowIso } from '../../platform/db/index.ts';
+import { londonDate } from '../projects/service.ts';
 import { guardCell, isContactable, suppress } from './service.ts';
 
 /** The register form as a browser sends it: only what the lead typed and ticked. */
@@ -460,6 +461,150 @@ describe('the involvement register', () => {
     });
   });
 
+  describe('recording involvement and hours by hand', () => {
+    let person: number;
+    let other: number;
+    let linkedProject: number;
+    let otherProject: number;
+    let group: number;
+    const today = londonDate();
+    const activities = (id: number) => t.db.db.selectFrom('involvement_activities').selectAll().where('person_id', '=', id).orderBy('id').execute();
+    const good = () => ({ onDate: today, kind: 'project', description: 'Reviewed the discharge leaflet', hours: '2', minutes: '30', projectId: String(linkedProject) });
+    /** The value beside a summary-list key. */
+    const summary = (html: string, key: string) => new RegExp(`${key}\\s*</dt>\\s*<dd[^>]*>\\s*([^<]*?)\\s*</dd>`).exec(html)?.[1];
+
+    beforeAll(async () => {
+      person = await addPerson(base('Hana Hours'));
+      other = await addPerson(base('Otto Other'));
+      const now = nowIso();
+      const project = async (title: string) =>
+        (await t.db.db
+          .insertInto('projects')
+          .values({ unit_id: org.northTeam.id, title, aim: 'Aim', background: null, stage: 'testing', programme: null, involvement_level: 'involved', created_by: users.lead, created_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()).id;
+      linkedProject = await project('Linked leaflet project');
+      otherProject = await project('Somebody else project');
+      await t.db.db.insertInto('project_members').values({ project_id: linkedProject, user_id: null, person_id: person, display_name: 'Hana Hours', role: 'service_user_partner', joined_on: '2025-01-01', left_on: null }).execute();
+      await t.db.db.insertInto('project_members').values({ project_id: otherProject, user_id: null, person_id: other, display_name: 'Otto Other', role: 'carer_partner', joined_on: '2025-01-01', left_on: null }).execute();
+      group = (await t.db.db.insertInto('groups').values({ unit_id: org.northTeam.id, name: 'Hours Working Group', purpose: null, terms_of_reference: null, cadence: null, created_at: now, archived_at: null }).returning('id').executeTakeFirstOrThrow()).id;
+      await t.db.db.insertInto('group_members').values({ group_id: group, person_id: person, role: 'member', joined_on: '2025-01-01', left_on: null }).execute();
+    });
+
+    it("offers the lead a form listing only the person's own projects and groups", async () => {
+      const page = await b.lead.get(`/people/${person}`);
+      expect(page.body).toContain(`href="/people/${person}/activities/new"`);
+      const staffPage = await b.staff.get(`/people/${person}`);
+      expect(staffPage.statusCode).toBe(200);
+      expect(staffPage.body).not.toContain('/activities/new');
+      const form = await b.lead.get(`/people/${person}/activities/new`);
+      expect(form.statusCode).toBe(200);
+      expect(form.body).toContain('Linked leaflet project');
+      expect(form.body).toContain('Hours Working Group');
+      expect(form.body).not.toContain('Somebody else project');
+      expect(form.body).toContain(`value="${today}"`);
+      // No opportunities taken up: no opportunity list.
+      expect(form.body).not.toContain('name="opportunityId"');
+    });
+
+    it('records an activity: back to the person with the time and totals, audited without the description', async () => {
+      const res = await b.lead.post(`/people/${person}/activities`, good());
+      expect(res.statusCode, res.body.slice(0, 2000)).toBe(303);
+      expect(res.headers.location).toBe(`/people/${person}`);
+      await b.lead.post(`/people/${person}/activities`, { onDate: '2020-05-01', kind: 'meeting', description: 'Forum in 2020', hours: '1', groupId: String(group) });
+      const rows = await activities(person);
+      expect(rows.map((r) => [r.on_date, r.kind, r.minutes, r.project_id, r.group_id, r.recorded_by])).toEqual([
+        [today, 'project', 150, linkedProject, null, users.lead],
+        ['2020-05-01', 'meeting', 60, null, group, users.lead],
+      ]);
+      const page = await b.lead.get(`/people/${person}`);
+      expect(page.body).toContain('Involvement recorded');
+      expect(page.body).toContain('Reviewed the discharge leaflet');
+      expect(page.body).toContain('Project: Linked leaflet project');
+      expect(page.body).toContain('Group: Hours Working Group');
+      expect(page.body).toContain('2 hours 30 minutes');
+      expect(summary(page.body, 'Hours this year')).toBe('2 hours 30 minutes');
+      expect(summary(page.body, 'Hours in all')).toBe('3 hours 30 minutes');
+      const recorded = (await auditRows('involvement_activity.recorded')).filter((a) => a.entity_id === String(person));
+      expect(recorded.map((a) => [a.actor_user_id, a.entity_type, JSON.parse(a.details ?? '{}')])).toEqual([
+        [users.lead, 'person', { activityId: rows[0]?.id, kind: 'project', minutes: 150 }],
+        [users.lead, 'person', { activityId: rows[1]?.id, kind: 'meeting', minutes: 60 }],
+      ]);
+      expect(recorded.map((a) => a.details).join()).not.toContain('leaflet');
+      // QI staff see the history but cannot remove from it.
+      const staffPage = await b.staff.get(`/people/${person}`);
+      expect(staffPage.body).toContain('Reviewed the discharge leaflet');
+      expect(staffPage.body).not.toContain('/delete');
+      // The subject-access export holds the activities and both totals.
+      const doc = JSON.parse((await b.lead.get(`/people/${person}/export`)).body) as { involvement: { activities: { description: string; minutes: number }[]; totalMinutes: number; minutesThisYear: number } };
+      expect(doc.involvement.activities.map((a) => [a.description, a.minutes])).toEqual([['Reviewed the discharge leaflet', 150], ['Forum in 2020', 60]]);
+      expect([doc.involvement.totalMinutes, doc.involvement.minutesThisYear]).toEqual([210, 150]);
+    });
+
+    it('refuses a future date, no time, too much time and a project they are not linked to (400, values kept)', async () => {
+      const before = (await activities(person)).length;
+      const future = await b.lead.post(`/people/${person}/activities`, { ...good(), onDate: '2999-01-01', description: 'Kept description' });
+      expect(future.statusCode).toBe(400);
+      expect(future.body).toContain('There is a problem');
+      expect(future.body).toContain('The date must be today or in the past');
+      expect(future.body).toContain('Kept description</textarea>');
+      expect(future.body).toContain('value="2999-01-01"');
+      const noTime = await b.lead.post(`/people/${person}/activities`, { ...good(), hours: '0', minutes: '' });
+      expect(noTime.statusCode).toBe(400);
+      expect(noTime.body).toContain('Enter the time it took');
+      expect(noTime.body).toContain('value="0"');
+      const tooLong = await b.lead.post(`/people/${person}/activities`, { ...good(), hours: '24', minutes: '30' });
+      expect(tooLong.statusCode).toBe(400);
+      expect(tooLong.body).toContain('The time must be 24 hours or less');
+      const notTheirs = await b.lead.post(`/people/${person}/activities`, { ...good(), projectId: String(otherProject), description: 'Not their project' });
+      expect(notTheirs.statusCode).toBe(400);
+      expect(notTheirs.body).toContain('Choose one of their projects from the list');
+      expect(notTheirs.body).toContain('Not their project</textarea>');
+      const missing = await b.lead.post(`/people/${person}/activities`, { onDate: 'yesterday', kind: 'dancing', hours: 'x' });
+      expect(missing.statusCode).toBe(400);
+      for (const message of ['Enter the date it happened', 'Choose what kind of involvement it was', 'Enter what they did', 'Enter hours from 0 to 24']) expect(missing.body).toContain(message);
+      const long = await b.lead.post(`/people/${person}/activities`, { ...good(), description: 'a'.repeat(501) });
+      expect(long.body).toContain('What they did must be 500 characters or fewer');
+      expect(await activities(person)).toHaveLength(before);
+    });
+
+    it('only leads of the unit may record: staff and partners 403, another unit 404', async () => {
+      const before = (await activities(person)).length;
+      expect((await b.staff.get(`/people/${person}/activities/new`)).statusCode).toBe(403);
+      expect((await b.staff.post(`/people/${person}/activities`, good())).statusCode).toBe(403);
+      expect((await b.otherStaff.post(`/people/${person}/activities`, good())).statusCode).toBe(403);
+      expect((await b.partner.post(`/people/${person}/activities`, good())).statusCode).toBe(403);
+      expect((await b.southLead.get(`/people/${person}/activities/new`)).statusCode).toBe(404);
+      expect((await b.southLead.post(`/people/${person}/activities`, good())).statusCode).toBe(404);
+      expect((await b.lead.get('/people/99999999999/activities/new')).statusCode).toBe(404);
+      expect(await activities(person)).toHaveLength(before);
+    });
+
+    it("removes a wrongly entered activity; another person's is a 404; audited", async () => {
+      await b.lead.post(`/people/${other}/activities`, { ...good(), projectId: String(otherProject), description: 'Otto did this' });
+      const [otto] = await activities(other);
+      const [mine] = await activities(person);
+      expect(otto && mine).toBeTruthy();
+      expect((await b.lead.post(`/people/${person}/activities/${otto?.id}/delete`, {})).statusCode).toBe(404);
+      expect((await b.lead.post(`/people/${person}/activities/99999999999/delete`, {})).statusCode).toBe(404);
+      expect((await b.staff.post(`/people/${person}/activities/${mine?.id}/delete`, {})).statusCode).toBe(403);
+      expect((await b.southLead.post(`/people/${person}/activities/${mine?.id}/delete`, {})).statusCode).toBe(404);
+      expect(await activities(other)).toHaveLength(1);
+      const page = await b.lead.get(`/people/${person}`);
+      expect(page.body).toContain(`action="/people/${person}/activities/${mine?.id}/delete"`);
+      const res = await b.lead.post(`/people/${person}/activities/${mine?.id}/delete`, {});
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/people/${person}`);
+      expect((await activities(person)).map((a) => a.id)).not.toContain(mine?.id);
+      const removed = (await auditRows('involvement_activity.removed')).at(-1);
+      expect([removed?.entity_id, removed?.actor_user_id, JSON.parse(removed?.details ?? '{}')]).toEqual([String(person), users.lead, { activityId: mine?.id, kind: 'project', minutes: 150 }]);
+      const after = await b.lead.get(`/people/${person}`);
+      expect(after.body).toContain('Involvement removed');
+      expect(summary(after.body, 'Hours this year')).toBe('0 hours');
+      expect(summary(after.body, 'Hours in all')).toBe('1 hour');
+    });
+  });
+
   describe('odd input', () => {
     const typed = fc.oneof(
       fc.string({ maxLength: 200 }),
@@ -479,6 +624,8 @@ describe('the involvement register', () => {
             await b.lead.post(`/people/${someone}`, body),
             await b.lead.post(`/people/${someone}/consents`, { kind: text, given: text, method: text, note: text }),
             await b.lead.post(`/people/${someone}/equality`, { gender: text }),
+            await b.lead.post(`/people/${someone}/activities`, { onDate: text, kind: text, description: text, hours: text, minutes: text, projectId: text, groupId: text, opportunityId: text }),
+            await b.lead.post(`/people/${someone}/activities/${text}/delete`, {}),
             await b.lead.post('/people/filters', { name: text, query: text }),
             await b.partner.post('/my-involvement/profile', body),
             await b.lead.get(`/people?${new URLSearchParams({ q: text, status: text, interest: text, unitId: text, availability: text, before: text }).toString()}`),
@@ -536,7 +683,8 @@ describe('the involvement register', () => {
       await t.db.db.insertInto('involvement_activities').values({ person_id: person.id, on_date: '2025-03-04', kind: 'meeting', description: 'Forum meeting', minutes: 150, created_at: nowIso() }).execute();
       const page = await b.partner.get('/my-involvement');
       expect(page.body).toContain('Forum meeting');
-      expect(page.body).toContain('Hours recorded: 2.5');
+      expect(page.body).toMatch(/Hours in all\s*<\/dt>\s*<dd[^>]*>\s*2 hours 30 minutes/);
+      expect(page.body).not.toContain('/activities/');
       const none = await b.staff.get('/my-involvement');
       expect(none.statusCode).toBe(200);
       expect(none.body).toContain('You are not on the involvement register yet. Contact your involvement lead.');

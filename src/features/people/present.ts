@@ -55,16 +55,42 @@ export function personFormItems(values: Record<string, unknown>) {
 
 // ---- History in words (person page and the partner's own page)
 
-export function historyView(history: Awaited<ReturnType<typeof people.getPerson>>['history']) {
+/** Time as people say it: "2 hours 30 minutes", "1 hour", "45 minutes". */
+export function duration(totalMinutes: number): string {
+  const h = Math.floor(totalMinutes / 60);
+  const m = totalMinutes % 60;
+  const parts = [...(h > 0 || m === 0 ? [t('people.time.hours', { count: h })] : []), ...(m > 0 ? [t('people.time.minutes', { count: m })] : [])];
+  return parts.join(' ');
+}
+
+type History = Awaited<ReturnType<typeof people.getPerson>>['history'];
+type Activity = History['activities'][number];
+
+/** What an activity was for: its project, group or opportunity, in words. */
+const activityFor = (a: Activity): string =>
+  [
+    a.project_title ? t('people.activity.forProject', { title: a.project_title }) : '',
+    a.group_name ? t('people.activity.forGroup', { title: a.group_name }) : '',
+    a.opportunity_title ? t('people.activity.forOpportunity', { title: a.opportunity_title }) : '',
+  ].filter(Boolean).join('; ');
+
+export function historyView(history: History) {
   return {
     matches: history.matches.map((m) => ({ title: m.title, status: t(`people.matchStatuses.${m.status}`), started: day(m.started_on), ended: day(m.ended_on) })),
     projects: history.projects.map((p) => ({ id: p.project_id, title: p.title, role: t(`memberRoles.${p.role}.name`), joined: day(p.joined_on), left: day(p.left_on) })),
     groups: history.groups.map((g) => ({ name: g.name, role: t(`people.groupRoles.${g.role}`), joined: day(g.joined_on), left: day(g.left_on) })),
-    activities: history.activities.map((a) => ({ on: day(a.on_date), kind: t(`people.activityKinds.${a.kind}`), description: a.description, hours: hours(a.minutes) })),
-    totalHours: hours(history.totalMinutes),
+    activities: history.activities.map((a) => ({
+      id: a.id,
+      on: day(a.on_date),
+      kind: t(`people.activityKinds.${a.kind}`),
+      description: a.description,
+      for: activityFor(a),
+      time: duration(a.minutes),
+    })),
+    totalTime: duration(history.totalMinutes),
+    timeThisYear: duration(history.minutesThisYear),
   };
 }
-const hours = (minutes: number): string => (Math.round((minutes / 60) * 10) / 10).toString();
 
 export function consentView(c: people.CurrentConsent) {
   return {

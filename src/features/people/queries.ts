@@ -253,9 +253,30 @@ export async function insertStatus(db: Executor, personId: number, status: Perso
 
 const HISTORY_LIMIT = 200;
 
-/** Opportunities, projects, groups and recorded activities: a person's involvement history. */
-export async function involvementHistory(db: Executor, person: Pick<Person, 'id' | 'user_id'>) {
-  const [matches, projects, groups, activities, total] = await Promise.all([
+/** The projects a person is in: by their register entry, or by their account. */
+const projectsOf = (db: Executor, person: Pick<Person, 'id' | 'user_id'>) =>
+  db
+    .selectFrom('project_members')
+    .innerJoin('projects', 'projects.id', 'project_members.project_id')
+    .where((eb) => eb.or([eb('project_members.person_id', '=', person.id), ...(person.user_id != null ? [eb('project_members.user_id', '=', person.user_id)] : [])]));
+
+/** Matches that mean the person took part (not only suggested, offered, declined or withdrawn). */
+export const TAKEN_UP = ['accepted', 'started', 'ended'] as const;
+
+/**
+ * Opportunities, projects, groups and recorded activities: a person's involvement history, with
+ * the minutes in all and since `yearStart` (YYYY-MM-DD, the first day of this year in London).
+ */
+export async function involvementHistory(db: Executor, person: Pick<Person, 'id' | 'user_id'>, yearStart: string) {
+  const minutesSince = (from?: string) => {
+    let q = db
+      .selectFrom('involvement_activities')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('minutes'), eb.val(0)).as('minutes'))
+      .where('person_id', '=', person.id);
+    if (from) q = q.where('on_date', '>=', from);
+    return q.executeTakeFirst();
+  };
+  const [matches, projects, groups, activities, total, thisYear] = await Promise.all([
     db
       .selectFrom('matches')
       .innerJoin('opportunities', 'opportunities.id', 'matches.opportunity_id')
@@ -264,11 +285,8 @@ export async function involvementHistory(db: Executor, person: Pick<Person, 'id'
       .orderBy('matches.id', 'desc')
       .limit(HISTORY_LIMIT)
       .execute(),
-    db
-      .selectFrom('project_members')
-      .innerJoin('projects', 'projects.id', 'project_members.project_id')
+    projectsOf(db, person)
       .select(['project_members.id', 'projects.id as project_id', 'projects.title', 'project_members.role', 'project_members.joined_on', 'project_members.left_on'])
-      .where((eb) => eb.or([eb('project_members.person_id', '=', person.id), ...(person.user_id != null ? [eb('project_members.user_id', '=', person.user_id)] : [])]))
       .orderBy('project_members.id', 'desc')
       .limit(HISTORY_LIMIT)
       .execute(),
@@ -281,21 +299,58 @@ export async function involvementHistory(db: Executor, person: Pick<Person, 'id'
       .limit(HISTORY_LIMIT)
       .execute(),
     db
-      .selectFrom('involvement_activities')
-      .select(['id', 'on_date', 'kind', 'description', 'minutes'])
-      .where('person_id', '=', person.id)
-      .orderBy('on_date', 'desc')
-      .orderBy('id', 'desc')
+      .selectFrom('involvement_activities as a')
+      .leftJoin('projects', 'projects.id', 'a.project_id')
+      .leftJoin('groups', 'groups.id', 'a.group_id')
+      .leftJoin('opportunities', 'opportunities.id', 'a.opportunity_id')
+      .select([
+        'a.id', 'a.on_date', 'a.kind', 'a.description', 'a.minutes', 'a.project_id', 'a.group_id', 'a.opportunity_id', 'a.created_at',
+        'projects.title as project_title', 'groups.name as group_name', 'opportunities.title as opportunity_title',
+      ])
+      .where('a.person_id', '=', person.id)
+      .orderBy('a.on_date', 'desc')
+      .orderBy('a.id', 'desc')
+      .limit(HISTORY_LIMIT)
+      .execute(),
+    minutesSince(),
+    minutesSince(yearStart),
+  ]);
+  // PostgreSQL answers sum() as a string (bigint).
+  return { matches, projects, groups, activities, totalMinutes: Number(total?.minutes ?? 0), minutesThisYear: Number(thisYear?.minutes ?? 0) };
+}
+
+/** What an activity may be for: the person's own projects, groups and opportunities they took up. */
+export async function activityChoices(db: Executor, person: Pick<Person, 'id' | 'user_id'>) {
+  const [projects, groups, opportunities] = await Promise.all([
+    projectsOf(db, person).select(['projects.id', 'projects.title']).distinct().orderBy('projects.title').orderBy('projects.id').limit(HISTORY_LIMIT).execute(),
+    db
+      .selectFrom('group_members')
+      .innerJoin('groups', 'groups.id', 'group_members.group_id')
+      .select(['groups.id', 'groups.name as title'])
+      .distinct()
+      .where('group_members.person_id', '=', person.id)
+      .orderBy('title')
+      .orderBy('groups.id')
       .limit(HISTORY_LIMIT)
       .execute(),
     db
-      .selectFrom('involvement_activities')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('minutes'), eb.val(0)).as('minutes'))
-      .where('person_id', '=', person.id)
-      .executeTakeFirst(),
+      .selectFrom('matches')
+      .innerJoin('opportunities', 'opportunities.id', 'matches.opportunity_id')
+      .select(['opportunities.id', 'opportunities.title'])
+      .distinct()
+      .where('matches.person_id', '=', person.id)
+      .where('matches.status', 'in', [...TAKEN_UP])
+      .orderBy('opportunities.title')
+      .orderBy('opportunities.id')
+      .limit(HISTORY_LIMIT)
+      .execute(),
   ]);
-  // PostgreSQL answers sum() as a string (bigint).
-  return { matches, projects, groups, activities, totalMinutes: Number(total?.minutes ?? 0) };
+  return { projects, groups, opportunities };
+}
+
+/** One of a person's activities, or undefined when it is not theirs. */
+export async function activityOf(db: Executor, personId: number, activityId: number) {
+  return db.selectFrom('involvement_activities').selectAll().where('id', '=', activityId).where('person_id', '=', personId).executeTakeFirst();
 }
 
 export async function equalityOf(db: Executor, personId: number) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ACCESS_NEEDS, AVAILABILITY, CHANNELS, CONSENT_KINDS, CONSENT_METHODS, FORMATS, HEARD_VIA,
+  ACCESS_NEEDS, ACTIVITY_KINDS, AVAILABILITY, CHANNELS, CONSENT_KINDS, CONSENT_METHODS, FORMATS, HEARD_VIA,
   PERSON_STATUSES, RELATIONSHIPS, type OrgUnit,
 } from '../../platform/db/types.ts';
 import { ValidationError, type FieldError } from '../../platform/errors/index.ts';
@@ -131,6 +131,25 @@ async function equalityView(request: FastifyRequest, id: number, values: Record<
       items: [...EQUALITY_QUESTIONS[q], PREFER_NOT_TO_SAY].map((a) => ({ value: a, text: t(`people.equality.answers.${q}.${a}`), checked: values[q] === a })),
     })),
     anyAnswered: EQUALITY_FIELDS.some((q) => e.answered[q]),
+    values,
+    errors,
+  };
+}
+
+async function activityView(request: FastifyRequest, id: number, values: Record<string, unknown> = {}, errors: FieldError[] = []) {
+  const f = await people.activityForm(request.ctx, id, { audit: errors.length === 0 });
+  const choiceItems = (list: { id: number; title: string }[], selected: unknown) => [
+    { value: '', text: t('people.activity.notFor') },
+    ...list.map((c) => ({ value: String(c.id), text: c.title, selected: String(selected ?? '') === String(c.id) })),
+  ];
+  return {
+    pageTitle: t('people.activity.title'),
+    person: f.person,
+    today: f.today,
+    kindItems: radioItems(ACTIVITY_KINDS, 'people.activityKinds', values.kind),
+    projectItems: choiceItems(f.choices.projects, values.projectId),
+    groupItems: choiceItems(f.choices.groups, values.groupId),
+    opportunityItems: choiceItems(f.choices.opportunities, values.opportunityId),
     values,
     errors,
   };
@@ -297,6 +316,32 @@ export default async function peopleRoutes(app: FastifyInstance): Promise<void> 
       return renderWithErrors(reply, `${V}/equality.njk`, equalityView(request, id, input, translateErrors(err.fields)));
     }
     reply.flash(t('people.equality.done'));
+    return reply.redirect(`/people/${id}`, 303);
+  });
+
+  // ---- Involvement activities and hours, recorded by hand
+  app.get('/people/:id/activities/new', async (request, reply) => {
+    const id = idParam(request);
+    return reply.page(`${V}/activity.njk`, await activityView(request, id, { onDate: people.todayInLondon() }));
+  });
+
+  app.post('/people/:id/activities', async (request, reply) => {
+    const id = idParam(request);
+    const input = cleanForm(request.body);
+    try {
+      await people.recordActivity(request.ctx, id, input);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return renderWithErrors(reply, `${V}/activity.njk`, activityView(request, id, input, translateErrors(err.fields)));
+    }
+    reply.flash(t('people.activity.done'));
+    return reply.redirect(`/people/${id}`, 303);
+  });
+
+  app.post('/people/:id/activities/:activityId/delete', async (request, reply) => {
+    const id = idParam(request);
+    await people.removeActivity(request.ctx, id, idParam(request, 'activityId'));
+    reply.flash(t('people.activity.removed'));
     return reply.redirect(`/people/${id}`, 303);
   });
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import {
-  ACCESS_NEEDS, ANONYMITY, AVAILABILITY, CHANNELS, CONSENT_KINDS, CONSENT_METHODS, FORMATS, HEARD_VIA,
+  ACCESS_NEEDS, ACTIVITY_KINDS, ANONYMITY, AVAILABILITY, CHANNELS, CONSENT_KINDS, CONSENT_METHODS, FORMATS, HEARD_VIA,
   PAYMENT_PREFERENCES, PERSON_STATUSES, RELATIONSHIPS,
 } from '../../platform/db/types.ts';
-import { listOf, noNul, optionalText, recordId, requiredText } from '../../platform/http/fields.ts';
+import { day, listOf, noNul, optionalText, recordId, requiredText } from '../../platform/http/fields.ts';
 
 /**
  * What a person in the involvement register may hold. The register form, the self-service
@@ -178,3 +178,37 @@ export type EqualityInput = z.infer<typeof equalitySchema>;
 
 /** Erasure cannot be undone: the lead ticks that they understand. */
 export const eraseSchema = z.object({ confirm: z.literal('yes', { error: 'errors.people.eraseConfirm' }) });
+
+// ---- Involvement activities recorded by hand (the hours that feed payments later)
+
+export const ACTIVITY_DESCRIPTION_MAX = 500;
+/** The most time one activity may take: a whole day. */
+export const ACTIVITY_MINUTES_MAX = 24 * 60;
+
+const wholeNumber = (max: number) =>
+  z.coerce.number({ error: 'errors.people.activityTimeInvalid' }).int('errors.people.activityTimeInvalid').min(0, 'errors.people.activityTimeInvalid').max(max, 'errors.people.activityTimeInvalid');
+
+/**
+ * One activity and the time it took. `today` is the date in London: an activity cannot be in the
+ * future. Which project, group or opportunity it was for is optional and checked by the service
+ * against the person's own links.
+ */
+export const activitySchema = (today: string) =>
+  z
+    .object({
+      onDate: day('errors.people.activityDateInvalid').refine((d) => d <= today, 'errors.people.activityDateFuture'),
+      kind: z.enum(ACTIVITY_KINDS, { error: 'errors.people.activityKindRequired' }),
+      description: requiredText(ACTIVITY_DESCRIPTION_MAX, { required: 'errors.people.activityDescriptionRequired', tooLong: 'errors.people.activityDescriptionTooLong' }),
+      hours: wholeNumber(24).optional(),
+      minutes: wholeNumber(59).optional(),
+      projectId: recordId('errors.people.activityProjectInvalid').optional(),
+      groupId: recordId('errors.people.activityGroupInvalid').optional(),
+      opportunityId: recordId('errors.people.activityOpportunityInvalid').optional(),
+    })
+    .transform((a, ctx) => {
+      const minutes = (a.hours ?? 0) * 60 + (a.minutes ?? 0);
+      if (minutes === 0) ctx.addIssue({ code: 'custom', path: ['hours'], message: 'errors.people.activityTimeRequired' });
+      else if (minutes > ACTIVITY_MINUTES_MAX) ctx.addIssue({ code: 'custom', path: ['hours'], message: 'errors.people.activityTimeTooLong' });
+      return { ...a, totalMinutes: minutes };
+    });
+export type ActivityInput = z.output<ReturnType<typeof activitySchema>>;

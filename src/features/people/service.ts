@@ -6,13 +6,14 @@ import { audit, type AuditContext } from '../../platform/audit/index.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
 import { isRecordId, nowIso, type Db } from '../../platform/db/index.ts';
 import { CONSENT_KINDS, type ConsentKind, type Database, type OrgUnit, type Person, type PersonStatus } from '../../platform/db/types.ts';
-import { NotFoundError, ValidationError } from '../../platform/errors/index.ts';
+import { NotFoundError, ValidationError, type FieldError } from '../../platform/errors/index.ts';
+import { londonDate } from '../projects/service.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { can, requirePermission, requireSignedIn } from '../../platform/rbac/index.ts';
 import { personAccess, registerScope, type PersonAccess } from './access.ts';
 import * as q from './queries.ts';
 import {
-  consentSchema, EQUALITY_FIELDS, EQUALITY_QUESTIONS, equalitySchema, eraseSchema, REGISTER_FILTER_KEYS, registerEntrySchema, registerQuerySchema,
+  activitySchema, consentSchema, EQUALITY_FIELDS, EQUALITY_QUESTIONS, equalitySchema, eraseSchema, REGISTER_FILTER_KEYS, registerEntrySchema, registerQuerySchema,
   savedFilterSchema, selfConsentSchema, selfProfileSchema, type EqualityQuestion, type RegisterQuery,
 } from './schemas.ts';
 
@@ -315,7 +316,7 @@ async function personDetails(ctx: ServiceContext, person: Person) {
     q.attributesOf(ctx.db, [person.id]),
     q.consentLog(ctx.db, person.id),
     q.statusHistory(ctx.db, person.id),
-    q.involvementHistory(ctx.db, person),
+    q.involvementHistory(ctx.db, person, yearStart()),
     q.equalityOf(ctx.db, person.id),
     q.userEmail(ctx.db, person.user_id),
     q.isContactable(ctx.db, person.id),
@@ -542,6 +543,92 @@ async function saveChanges(
   return changed;
 }
 
+// ---- Involvement activities and hours, recorded by hand
+
+/** The first day of this year in London (YYYY-MM-DD): where "hours this year" start. */
+export const yearStart = (at: Date = new Date()): string => `${londonDate(at).slice(0, 4)}-01-01`;
+
+/** Today in London (YYYY-MM-DD): the latest date an activity may have. */
+export const todayInLondon = (): string => londonDate();
+
+/**
+ * The "record involvement" form (people:manage for the person's unit): the person and what an
+ * activity may be for. A user without people:manage anywhere gets a 403; a person outside the
+ * lead's units is a 404. The first showing is audited as a view.
+ */
+export async function activityForm(ctx: ServiceContext, personId: number, opts: { audit?: boolean } = {}) {
+  requirePermission(ctx.principal, 'people:manage');
+  const access = await personAccess(ctx, personId, 'manage');
+  const choices = await q.activityChoices(ctx.db, access.person);
+  if (opts.audit) {
+    await audit(ctx.db, auditContext(ctx), { action: 'person.viewed', entityType: 'person', entityId: personId, subjectUserId: access.person.user_id, details: { part: 'activity_form' } });
+  }
+  return { ...access, choices, today: londonDate() };
+}
+
+/**
+ * Records an activity and the time it took for a person (people:manage). The project, group or
+ * opportunity, when given, must be one the person is linked to. Audited with the kind and minutes,
+ * never the description.
+ */
+export async function recordActivity(ctx: ServiceContext, personId: number, raw: unknown): Promise<number> {
+  const principal = requirePermission(ctx.principal, 'people:manage');
+  const access = await personAccess(ctx, personId, 'manage');
+  const input = parse(activitySchema(londonDate()), raw);
+  const choices = await q.activityChoices(ctx.db, access.person);
+  const errors: FieldError[] = [];
+  const linked = (list: { id: number }[], id: number | undefined) => id === undefined || list.some((c) => c.id === id);
+  if (!linked(choices.projects, input.projectId)) errors.push({ field: 'projectId', message: 'errors.people.activityProjectInvalid' });
+  if (!linked(choices.groups, input.groupId)) errors.push({ field: 'groupId', message: 'errors.people.activityGroupInvalid' });
+  if (!linked(choices.opportunities, input.opportunityId)) errors.push({ field: 'opportunityId', message: 'errors.people.activityOpportunityInvalid' });
+  if (errors.length) throw new ValidationError(errors);
+  return ctx.db.transaction().execute(async (trx) => {
+    const { id } = await trx
+      .insertInto('involvement_activities')
+      .values({
+        person_id: personId,
+        on_date: input.onDate,
+        kind: input.kind,
+        description: input.description,
+        minutes: input.totalMinutes,
+        project_id: input.projectId ?? null,
+        group_id: input.groupId ?? null,
+        opportunity_id: input.opportunityId ?? null,
+        recorded_by: principal.userId,
+        created_at: nowIso(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(trx, auditContext(ctx), {
+      action: 'involvement_activity.recorded',
+      entityType: 'person',
+      entityId: personId,
+      subjectUserId: access.person.user_id,
+      details: { activityId: id, kind: input.kind, minutes: input.totalMinutes },
+    });
+    return id;
+  });
+}
+
+/** Removes a wrongly entered activity (people:manage). Another person's activity is a 404. Audited. */
+export async function removeActivity(ctx: ServiceContext, personId: number, activityId: number): Promise<void> {
+  requirePermission(ctx.principal, 'people:manage');
+  const access = await personAccess(ctx, personId, 'manage');
+  if (!isRecordId(activityId)) throw new NotFoundError();
+  const activity = await q.activityOf(ctx.db, personId, activityId);
+  if (!activity) throw new NotFoundError();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('involvement_activities').where('id', '=', activityId).where('person_id', '=', personId).execute();
+    await audit(trx, auditContext(ctx), {
+      action: 'involvement_activity.removed',
+      entityType: 'person',
+      entityId: personId,
+      subjectUserId: access.person.user_id,
+      details: { activityId, kind: activity.kind, minutes: activity.minutes },
+    });
+  });
+}
+
 // ---- Consents
 
 /** The consent page: what holds now and every decision (people:manage). Audited as a view. */
@@ -697,7 +784,7 @@ async function personDocument(db: Db, person: Person) {
     q.attributesOf(db, [person.id]),
     q.consentLog(db, person.id),
     q.statusHistory(db, person.id),
-    q.involvementHistory(db, person),
+    q.involvementHistory(db, person, yearStart()),
     q.equalityOf(db, person.id),
     db.selectFrom('audit_log').select(['at', 'action', 'details']).where('entity_type', '=', 'person').where('entity_id', '=', String(person.id)).orderBy('id').execute(),
     person.outreach_event_id ? db.selectFrom('outreach_events').select(['title', 'on_date']).where('id', '=', person.outreach_event_id).executeTakeFirst() : undefined,

@@ -1,5 +1,5 @@
 import { nowIso } from '../../../src/platform/db/index.ts';
-import type { MatrixPart } from './part.ts';
+import { ROLES, type MatrixPart } from './part.ts';
 
 // The register: staff who see a register anywhere (people:view; South staff see South's, which is empty).
 const REGISTER_VIEWERS = 'DDAAAA';
@@ -34,6 +34,11 @@ const part: MatrixPart = {
     // An empty form does not erase anybody (the lead must confirm), so the admin after the lead is still allowed.
     'POST /people/:id/erase': REGISTER_MANAGERS,
     'GET /people/:id/export': REGISTER_MANAGERS,
+    // Recording hours by hand: leads only (people:manage); an empty form is a 400 for them, not a record.
+    'GET /people/:id/activities/new': REGISTER_MANAGERS,
+    'POST /people/:id/activities': REGISTER_MANAGERS,
+    // Each role removes an activity of its own (made in setUp), so the lead's removal leaves the admin one.
+    'POST /people/:id/activities/:activityId/delete': REGISTER_MANAGERS,
     // Everyone signed in gets the page: it says so when they are not on the register.
     'GET /my-involvement': 'DAAAAA',
     'GET /my-involvement/profile': SELF,
@@ -68,10 +73,20 @@ const part: MatrixPart = {
       .values({ user_id: users.staff, name: 'Matrix filter', query: 'status=active', created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { northPerson, partnerPerson, savedFilter };
+    const activities: Record<string, number> = {};
+    for (const role of ROLES) {
+      const { id } = await t.db.db
+        .insertInto('involvement_activities')
+        .values({ person_id: northPerson, on_date: '2025-01-01', kind: 'meeting', description: `Matrix activity (${role})`, minutes: 60, recorded_by: users.lead, created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      activities[`activity_${role}`] = id;
+    }
+    return { northPerson, partnerPerson, savedFilter, ...activities };
   },
-  concreteUrl(url, ids) {
+  concreteUrl(url, ids, role) {
     return url
+      .replace(/^\/people\/:id\/activities\/:activityId/, () => `/people/:id/activities/${ids[`activity_${role}`] ?? 0}`)
       .replace(/^\/people\/filters\/:id/, `/people/filters/${ids.savedFilter ?? 0}`)
       .replace(/^\/people\/:id/, `/people/${ids.northPerson ?? 0}`);
   },
