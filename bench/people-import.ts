@@ -5,12 +5,15 @@
  * people, their attributes and status history in batches, one transaction). Target (issue 5):
  * ≤ 10 s and ≤ 300 MB peak RSS.
  *
- * Each database runs in its own Node process, so the peak RSS is that import's alone:
+ * The parent process writes the CSV to a temporary file once; each database then runs in its own
+ * Node process that reads the file, so the peak RSS is that import's alone (the generator's memory
+ * is not counted). Each child reports its peak RSS, its RSS just before the upload (Node, tsx, the
+ * modules, the migrated database and the file's bytes) and the difference, what the import adds:
  * `npx tsx bench/people-import.ts [--rows 100000] [--no-postgres]`.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +42,10 @@ export interface ImportBenchResult {
   skipped: number;
   badRows: number;
   peakRssMb: number;
-  /** The process's peak before the upload: Node, tsx, the modules, the database and the generated CSV. */
+  /** The process's peak before the upload: Node, tsx, the modules, the migrated database and the file's bytes. */
   baselineRssMb: number;
+  /** What the import adds: peak minus baseline. */
+  addedRssMb: number;
 }
 
 const HEADERS = ['Full name', 'Email', 'Phone', 'Postcode', 'Status', 'Access needs', 'Availability', 'Interests', 'Skills', 'Heard via', 'Notes'];
@@ -49,28 +54,41 @@ const ACCESS = ['', '', 'Step-free access', 'hearing loop; quiet room', 'BSL int
 const AVAILABILITY = ['', 'mon_am', 'Tuesday afternoon; wed_pm', 'fri eve'];
 const INTERESTS = ['"mental health, carers"', 'art', '"housing, peer support, research"', ''];
 
-/** A seeded register: about 1 row in 100 has a problem and 1 in 100 repeats an earlier row's email. */
-export function registerCsv(rows: number): Buffer {
-  const lines = [HEADERS.join(',')];
-  for (let i = 0; i < rows; i++) {
-    const bad = i % 97 === 13;
-    const duplicate = i % 101 === 50 && i > 100;
-    const email = duplicate ? `person${i - 100}@example.org` : `person${i}@example.org`;
-    lines.push([
-      `Person ${i} Example`,
-      bad ? 'not-an-email' : email,
-      `07${String(700_000_000 + i)}`,
-      `LU${(i % 9) + 1} ${(i % 9) + 1}AB`,
-      STATUSES[i % STATUSES.length],
-      ACCESS[i % ACCESS.length],
-      AVAILABILITY[i % AVAILABILITY.length],
-      INTERESTS[i % INTERESTS.length],
-      i % 3 === 0 ? 'qi introduction' : '',
-      i % 2 ? 'Word of mouth' : 'stall',
-      i % 10 === 0 ? '"Met at the library stall, would like evening meetings"' : '',
-    ].join(','));
+function registerLine(i: number): string {
+  const bad = i % 97 === 13;
+  const duplicate = i % 101 === 50 && i > 100;
+  const email = duplicate ? `person${i - 100}@example.org` : `person${i}@example.org`;
+  return [
+    `Person ${i} Example`,
+    bad ? 'not-an-email' : email,
+    `07${String(700_000_000 + i)}`,
+    `LU${(i % 9) + 1} ${(i % 9) + 1}AB`,
+    STATUSES[i % STATUSES.length],
+    ACCESS[i % ACCESS.length],
+    AVAILABILITY[i % AVAILABILITY.length],
+    INTERESTS[i % INTERESTS.length],
+    i % 3 === 0 ? 'qi introduction' : '',
+    i % 2 ? 'Word of mouth' : 'stall',
+    i % 10 === 0 ? '"Met at the library stall, would like evening meetings"' : '',
+  ].join(',');
+}
+
+/**
+ * A seeded register, written to a file a thousand lines at a time (never held whole as strings):
+ * about 1 row in 97 has a problem and 1 in 101 repeats an earlier row's email.
+ */
+export function writeRegisterCsv(path: string, rows: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, HEADERS.join(','));
+    for (let i = 0; i < rows; i += 1000) {
+      const chunk: string[] = [];
+      for (let j = i; j < Math.min(rows, i + 1000); j++) chunk.push(registerLine(j));
+      writeSync(fd, `\n${chunk.join('\n')}`);
+    }
+  } finally {
+    closeSync(fd);
   }
-  return Buffer.from(lines.join('\n'));
 }
 
 async function freshDatabase(dialect: Dialect): Promise<{ handle: DbHandle; drop(): Promise<void> }> {
@@ -107,8 +125,8 @@ async function freshDatabase(dialect: Dialect): Promise<{ handle: DbHandle; drop
   };
 }
 
-/** One database, in this process. */
-export async function benchOne(dialect: Dialect, rows: number): Promise<ImportBenchResult> {
+/** One database, in this process, importing the CSV file at `csvPath`. */
+export async function benchOne(dialect: Dialect, rows: number, csvPath: string): Promise<ImportBenchResult> {
   const { handle, drop } = await freshDatabase(dialect);
   try {
     const now = nowIso();
@@ -127,7 +145,7 @@ export async function benchOne(dialect: Dialect, rows: number): Promise<ImportBe
       ip: null,
       principal: { userId, email: 'lead@example.org', name: 'Bench Lead', grants: [{ unitId: trust.id, unitPath: trust.path, role: 'lead' }] },
     };
-    const csv = registerCsv(rows);
+    const csv = readFileSync(csvPath);
 
     const mem = (label: string) => process.env.BENCH_MEMORY && process.stderr.write(`${label}: rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB, heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB, max ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`);
     mem('before');
@@ -160,6 +178,7 @@ export async function benchOne(dialect: Dialect, rows: number): Promise<ImportBe
       // maxRSS is in kilobytes on Linux: the peak of this process, start-up and generated CSV included.
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       baselineRssMb,
+      addedRssMb: process.resourceUsage().maxRSS / 1024 - baselineRssMb,
     };
   } finally {
     await handle.close();
@@ -179,15 +198,19 @@ async function postgresReachable(): Promise<string | null> {
 }
 
 /** Runs one database in its own Node process and reads its result. */
-function inChild(dialect: Dialect, rows: number): Promise<ImportBenchResult> {
+function inChild(dialect: Dialect, rows: number, csvPath: string): Promise<ImportBenchResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/people-import.ts', '--child', dialect, '--rows', String(rows)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/people-import.ts', '--child', dialect, '--rows', String(rows), '--csv', csvPath], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`people-import bench (${dialect}) failed:\n${err}`));
+      if (process.env.BENCH_MEMORY) process.stderr.write(err);
       try {
         resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as ImportBenchResult);
       } catch (e) {
@@ -199,14 +222,21 @@ function inChild(dialect: Dialect, rows: number): Promise<ImportBenchResult> {
 
 export async function benchPeopleImport(options: { rows?: number; postgres?: boolean } = {}): Promise<{ results: ImportBenchResult[]; skipped: string[] }> {
   const rows = options.rows ?? IMPORT_ROWS;
-  const results = [await inChild('sqlite', rows)];
-  const skipped: string[] = [];
-  if (options.postgres !== false) {
-    const problem = await postgresReachable();
-    if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${POSTGRES_URL} (${problem})`);
-    else results.push(await inChild('postgres', rows));
+  const dir = mkdtempSync(join(tmpdir(), 'alongside-bench-csv-'));
+  const csvPath = join(dir, 'register.csv');
+  try {
+    writeRegisterCsv(csvPath, rows);
+    const results = [await inChild('sqlite', rows, csvPath)];
+    const skipped: string[] = [];
+    if (options.postgres !== false) {
+      const problem = await postgresReachable();
+      if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${POSTGRES_URL} (${problem})`);
+      else results.push(await inChild('postgres', rows, csvPath));
+    }
+    return { results, skipped };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return { results, skipped };
 }
 
 export function importWithinBudget(results: ImportBenchResult[]): boolean {
@@ -219,7 +249,7 @@ export function describePeopleImportBench({ results, skipped }: { results: Impor
     const s = r.seconds;
     const verdict = r.seconds.total <= IMPORT_BUDGET_SECONDS && r.peakRssMb <= IMPORT_BUDGET_RSS_MB ? 'within budget' : 'OVER BUDGET';
     lines.push(
-      `  ${r.dialect.padEnd(9)} ${s.total.toFixed(1)} s (upload ${s.upload.toFixed(1)}, preview ${s.preview.toFixed(1)}, import ${s.import.toFixed(1)}), peak RSS ${r.peakRssMb.toFixed(0)} MB (${r.baselineRssMb.toFixed(0)} MB before the upload); ` +
+      `  ${r.dialect.padEnd(9)} ${s.total.toFixed(1)} s (upload ${s.upload.toFixed(1)}, preview ${s.preview.toFixed(1)}, import ${s.import.toFixed(1)}), peak RSS ${r.peakRssMb.toFixed(0)} MB (${r.baselineRssMb.toFixed(0)} MB before the upload, so the import adds ${r.addedRssMb.toFixed(0)} MB); ` +
         `${r.imported} imported, ${r.skipped} duplicates skipped, ${r.badRows} bad rows left out  (budget ≤ ${IMPORT_BUDGET_SECONDS} s, ≤ ${IMPORT_BUDGET_RSS_MB} MB: ${verdict})`,
     );
   }
@@ -227,10 +257,11 @@ export function describePeopleImportBench({ results, skipped }: { results: Impor
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: String(IMPORT_ROWS) }, child: { type: 'string' }, 'no-postgres': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { rows: { type: 'string', default: String(IMPORT_ROWS) }, child: { type: 'string' }, csv: { type: 'string' }, 'no-postgres': { type: 'boolean', default: false } } });
   const rows = Number(values.rows);
   if (values.child === 'sqlite' || values.child === 'postgres') {
-    process.stdout.write(`${JSON.stringify(await benchOne(values.child, rows))}\n`);
+    if (!values.csv || !statSync(values.csv).isFile()) throw new Error('--child needs --csv <file>');
+    process.stdout.write(`${JSON.stringify(await benchOne(values.child, rows, values.csv))}\n`);
   } else {
     const outcome = await benchPeopleImport({ rows, postgres: !values['no-postgres'] });
     for (const line of describePeopleImportBench(outcome)) process.stdout.write(`${line}\n`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import '../../platform/i18n/index.ts';
 import { INITIAL_DEFAULTS } from './mapping.ts';
-import { checkRows, findDuplicates, phoneKey, plan, type GoodRow } from './rows.ts';
+import { checkRows, findDuplicates, KeyIndex, phoneKey, plan, sheetOf, sheetToData, storedRows, type GoodRow } from './rows.ts';
 import { readCsv } from './read.ts';
 
 const mapping = { columns: ['fullName', 'email', 'phone', 'postcode', 'preferredChannel'] as const, defaults: INITIAL_DEFAULTS };
@@ -60,5 +60,35 @@ describe('likely duplicates', () => {
       6: { kind: 'mergeRow', intoRow: 5 },
       7: { kind: 'new' },
     });
+  });
+});
+
+describe('KeyIndex', () => {
+  it('keeps the first value for each key, exactly, however many keys', () => {
+    const index = new KeyIndex();
+    for (let i = 0; i < 20_000; i++) index.setIfAbsent(`person${i}@example.org`, i);
+    index.setIfAbsent('person7@example.org', 99);
+    index.setIfAbsent('ünïcode', 5);
+    expect(index.size).toBe(20_001);
+    expect(index.get('person7@example.org')).toBe(7);
+    expect(index.get('person19999@example.org')).toBe(19_999);
+    expect(index.get('person20000@example.org')).toBeUndefined();
+    expect(index.get('person7@example.or')).toBeUndefined();
+    expect(index.get('ünïcode')).toBe(5);
+    expect(index.get('')).toBeUndefined();
+  });
+});
+
+describe('storedRows', () => {
+  it('reads stored data a piece at a time, counting characters as the databases do', async () => {
+    const rows = [['Ann 😀 Bell', 'a@example.org'], ['', ''], ['Zoë', 'line\nbreak'], ['x'.repeat(50), '🎉🎉']];
+    const data = sheetToData(sheetOf(['Name', 'Email'], rows));
+    const chars = Array.from(data);
+    for (const piece of [1, 2, 3, 7, 64, 10_000]) {
+      const read = async (from: number, length: number) => chars.slice(from, from + length).join('');
+      const got: { row: number; cells: string[] }[] = [];
+      for await (const r of storedRows(read, piece)) got.push(r);
+      expect(got, `piece ${piece}`).toEqual(rows.map((cells, i) => ({ row: i + 2, cells })));
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { ValidationError } from '../../platform/errors/index.ts';
 import { personSchema, type PersonInput } from '../people/schemas.ts';
 import { rowInput, type ImportField, type Mapping } from './mapping.ts';
 
@@ -9,39 +8,75 @@ import { rowInput, type ImportField, type Mapping } from './mapping.ts';
 
 /**
  * An uploaded sheet as kept between the steps: the header row, and the rows as NDJSON (one
- * `[rowNumber, ...cells]` array per line), so a large sheet is one compact string that is read one
- * row at a time rather than a hundred thousand arrays held at once.
+ * `[rowNumber, ...cells]` array per line), so a large sheet is a few large strings (chunks of
+ * lines) that are read one row at a time rather than a hundred thousand arrays held at once.
  */
 export interface Sheet {
   headers: string[];
   rowCount: number;
-  body: string;
+  chunks: string[];
 }
 
 /** Builds a sheet from rows (the header is row 1 unless row numbers are given). */
 export function sheetOf(headers: string[], rows: string[][], rowNumbers?: number[]): Sheet {
-  return { headers, rowCount: rows.length, body: rows.map((cells, i) => JSON.stringify([rowNumbers?.[i] ?? i + 2, ...cells])).join('\n') };
+  return { headers, rowCount: rows.length, chunks: [rows.map((cells, i) => JSON.stringify([rowNumbers?.[i] ?? i + 2, ...cells])).join('\n')] };
+}
+
+/** One NDJSON line as a row. */
+export function lineRow(line: string): { row: number; cells: string[] } {
+  const cells = JSON.parse(line) as [number, ...string[]];
+  const row = cells.shift() as number;
+  return { row, cells: cells as string[] };
 }
 
 /** Each row's number as the sheet shows it (the header is row 1) and its cells, one at a time. */
 export function* sheetRows(sheet: Sheet): Generator<{ row: number; cells: string[] }> {
-  const { body } = sheet;
-  let at = 0;
-  while (at < body.length) {
-    const nl = body.indexOf('\n', at);
-    const end = nl < 0 ? body.length : nl;
-    const [row, ...cells] = JSON.parse(body.slice(at, end)) as [number, ...string[]];
-    yield { row, cells };
-    at = end + 1;
+  for (const body of sheet.chunks) {
+    let at = 0;
+    while (at < body.length) {
+      const nl = body.indexOf('\n', at);
+      const end = nl < 0 ? body.length : nl;
+      if (end > at) yield lineRow(body.slice(at, end));
+      at = end + 1;
+    }
   }
 }
 
-/** The sheet as stored in people_imports.data, and back. */
-export const sheetToData = (sheet: Sheet): string => `${JSON.stringify({ headers: sheet.headers, rowCount: sheet.rowCount })}\n${sheet.body}`;
-export function sheetFromData(data: string): Sheet {
-  const nl = data.indexOf('\n');
-  const head = JSON.parse(nl < 0 ? data : data.slice(0, nl)) as { headers: string[]; rowCount: number };
-  return { headers: head.headers, rowCount: head.rowCount, body: nl < 0 ? '' : data.slice(nl + 1) };
+/** The head line of people_imports.data: the headers (and the row count). */
+export interface SheetHead {
+  headers: string[];
+  rowCount: number;
+}
+
+/** The sheet as stored in people_imports.data: a head line (SheetHead), then the rows (read back with storedRows). */
+export const sheetToData = (sheet: Sheet): string => [JSON.stringify({ headers: sheet.headers, rowCount: sheet.rowCount }), ...sheet.chunks].join('\n');
+
+/**
+ * Reads stored data a piece at a time (`read(from, length)`, 0-based character offsets, returns
+ * "" past the end): the head, then each row. Only one piece is held, never the whole upload.
+ */
+export async function* storedRows(read: (from: number, length: number) => Promise<string>, pieceLength: number): AsyncGenerator<{ row: number; cells: string[] }, void, undefined> {
+  let from = 0;
+  let carry = '';
+  let headRead = false;
+  for (;;) {
+    const piece = await read(from, pieceLength);
+    // The databases count characters; JavaScript counts UTF-16 units, two for a character beyond U+FFFF.
+    const chars = piece.length - (piece.match(/[\uD800-\uDBFF]/g)?.length ?? 0);
+    from += chars;
+    const text = carry + piece;
+    const last = chars < pieceLength ? text.length : text.lastIndexOf('\n');
+    let at = 0;
+    while (at < last) {
+      const nl = text.indexOf('\n', at);
+      const end = nl < 0 || nl > last ? last : nl;
+      if (!headRead) headRead = true;
+      else if (end > at) yield lineRow(text.slice(at, end));
+      at = end + 1;
+    }
+    carry = last < 0 ? text : text.slice(Math.min(at, text.length));
+    if (chars < pieceLength) return;
+  }
 }
 
 export interface GoodRow {
@@ -75,13 +110,18 @@ export class RowChecker {
   check(row: number, cells: readonly string[]): { person: PersonInput; problems?: undefined } | { person?: undefined; problems: Problem[] } {
     const result = personSchema.safeParse(rowInput(cells, this.mapping, this.unitId));
     if (result.success) return { person: result.data };
-    return {
-      problems: ValidationError.fromZod(result.error).fields.map(({ field, message }) => {
-        const top = field.split('.')[0] as string;
-        const index = this.columnOf.get(top);
-        return { row, column: index === undefined ? null : (this.headers[index] ?? null), field: top, message };
-      }),
-    };
+    // The first issue of each field, as ValidationError.fromZod lists them (without building an Error per row).
+    const problems: Problem[] = [];
+    const seen = new Set<string>();
+    for (const issue of result.error.issues) {
+      const field = issue.path.join('.') || 'body';
+      if (seen.has(field)) continue;
+      seen.add(field);
+      const top = field.split('.')[0] as string;
+      const index = this.columnOf.get(top);
+      problems.push({ row, column: index === undefined ? null : (this.headers[index] ?? null), field: top, message: issue.message });
+    }
+    return { problems };
   }
 }
 
@@ -148,21 +188,124 @@ function keysOf(p: { email?: string | null; phone?: string | null; fullName?: st
 const REASONS: DuplicateReason[] = ['email', 'phone', 'namePostcode'];
 
 /**
+ * A map from short strings to non-negative integers held in typed arrays and one byte arena, outside
+ * V8's heap: a hundred thousand keys cost a few megabytes and, unlike a Map of strings, do not make
+ * V8 let its heap grow to several times that before it collects. Exact: a hash hit compares the bytes.
+ */
+export class KeyIndex {
+  private slots = new Int32Array(1 << 12);
+  private hashes = new Uint32Array(1 << 11);
+  private starts = new Uint32Array(1 << 11);
+  private ends = new Uint32Array(1 << 11);
+  private values = new Int32Array(1 << 11);
+  private arena = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The key's hash, over its UTF-16 units. */
+  private static hash(key: string): number {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+    return hash >>> 0;
+  }
+
+  /** True when the kept key `entry` is `key` (an ASCII key is compared without encoding it). */
+  private same(entry: number, key: string): boolean {
+    const s = this.starts[entry] as number;
+    const e = this.ends[entry] as number;
+    const arena = this.arena;
+    let i = 0;
+    for (; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) break;
+      if (s + i >= e || arena[s + i] !== c) return false;
+    }
+    if (i === key.length) return s + i === e;
+    const bytes = Buffer.from(key, 'utf8');
+    return bytes.length === e - s && bytes.compare(arena, s, e) === 0;
+  }
+
+  /** The slot holding the key (entry >= 0), or the empty slot where it would go (entry -1). */
+  private find(key: string, hash: number): { slot: number; entry: number } {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = (this.slots[slot] as number) - 1;
+      if (entry < 0 || (this.hashes[entry] === hash && this.same(entry, key))) return { slot, entry };
+    }
+  }
+
+  get(key: string): number | undefined {
+    const { entry } = this.find(key, KeyIndex.hash(key));
+    return entry < 0 ? undefined : this.values[entry];
+  }
+
+  /** Keeps `value` for `key` unless the key is already there. */
+  setIfAbsent(key: string, value: number): void {
+    const hash = KeyIndex.hash(key);
+    const { slot, entry } = this.find(key, hash);
+    if (entry >= 0) return;
+    const most = key.length * 3;
+    if (this.used + most > this.arena.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.used + most));
+      this.arena.copy(bigger, 0, 0, this.used);
+      this.arena = bigger;
+    }
+    if (this.count === this.hashes.length) this.growEntries();
+    const at = this.count++;
+    this.hashes[at] = hash;
+    this.starts[at] = this.used;
+    this.used += this.arena.write(key, this.used, 'utf8');
+    this.ends[at] = this.used;
+    this.values[at] = value;
+    this.slots[slot] = at + 1;
+    if (this.count * 2 > this.slots.length) this.rehash();
+  }
+
+  private growEntries(): void {
+    const grow = <T extends Int32Array | Uint32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.hashes = grow(this.hashes);
+    this.starts = grow(this.starts);
+    this.ends = grow(this.ends);
+    this.values = grow(this.values);
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let entry = 0; entry < this.count; entry++) {
+      let slot = (this.hashes[entry] as number) & mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+      this.slots[slot] = entry + 1;
+    }
+  }
+}
+
+/**
  * Finds likely duplicates one good row at a time, in sheet order: the same email, the same phone
  * (digits only) or the same full name and postcode as someone in the register, or else as an
- * earlier good row in the file. Holds one map of keys per reason, not the rows.
+ * earlier good row in the file. Holds one key index per reason (see KeyIndex), not the rows.
  */
 export class DuplicateFinder {
-  private readonly registered: Map<string, number>[] = [new Map(), new Map(), new Map()];
-  private readonly earlier: Map<string, number>[] = [new Map(), new Map(), new Map()];
+  private readonly registered: KeyIndex[] = [new KeyIndex(), new KeyIndex(), new KeyIndex()];
+  private readonly earlier: KeyIndex[] = [new KeyIndex(), new KeyIndex(), new KeyIndex()];
 
   constructor(existing: Iterable<ExistingPerson>) {
-    for (const person of existing) {
-      keysOf(person).forEach((key, k) => {
-        const map = this.registered[k] as Map<string, number>;
-        if (key !== null && !map.has(key)) map.set(key, person.id);
-      });
-    }
+    for (const person of existing) this.addRegistered(person);
+  }
+
+  /** Adds a registered person (the register can be read in pages). */
+  addRegistered(person: ExistingPerson): void {
+    keysOf(person).forEach((key, k) => {
+      if (key !== null) this.registered[k]?.setIfAbsent(key, person.id);
+    });
   }
 
   check(row: number, person: PersonInput): Duplicate | undefined {
@@ -177,8 +320,7 @@ export class DuplicateFinder {
       if (ofRow !== undefined) duplicate = { row, reason: REASONS[k] as DuplicateReason, ofRow };
     }
     keys.forEach((key, k) => {
-      const map = this.earlier[k] as Map<string, number>;
-      if (key !== null && !map.has(key)) map.set(key, row);
+      if (key !== null) this.earlier[k]?.setIfAbsent(key, row);
     });
     return duplicate;
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { audit } from '../../platform/audit/index.ts';
 import { auditContext, type ServiceContext } from '../../platform/context.ts';
 import { isRecordId, nowIso } from '../../platform/db/index.ts';
-import type { AttributeKind, OrgUnit, Person, PersonAttributeTable, PersonStatusHistoryTable, PersonTable } from '../../platform/db/types.ts';
+import type { AttributeKind, OrgUnit, Person, PersonAttributeTable, PersonTable } from '../../platform/db/types.ts';
 import { NotFoundError, ValidationError, type FieldError } from '../../platform/errors/index.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { can, requirePermission, scopePaths, type Principal } from '../../platform/rbac/index.ts';
@@ -11,7 +11,7 @@ import type { PersonInput } from '../people/schemas.ts';
 import { DEFAULT_CHOICES, DEFAULTABLE, guessMapping, IMPORT_FIELDS, INITIAL_DEFAULTS, type DefaultableField, type ImportField, type Mapping } from './mapping.ts';
 import * as q from './queries.ts';
 import { readRegister, RegisterReadError, MAX_FILE_BYTES } from './read.ts';
-import { destinationOf, DuplicateFinder, RowChecker, sheetFromData, sheetRows, sheetToData, type Decision, type Destination, type Duplicate, type Problem, type Sheet } from './rows.ts';
+import { destinationOf, DuplicateFinder, RowChecker, sheetToData, storedRows, type Decision, type Destination, type Duplicate, type Problem, type Sheet, type SheetHead } from './rows.ts';
 
 /**
  * Importing an existing register: upload (the lead picks the unit whose register receives the
@@ -115,15 +115,14 @@ export async function startImport(
   });
 }
 
-/** The user's own upload, still there and in a unit they manage; anything else is a 404. */
-async function loadImport(ctx: ServiceContext, id: number): Promise<{ record: ImportRecord; data: string; result: string | null; principal: Principal }> {
+/** The user's own upload, still there and in a unit they manage; anything else is a 404. Its rows are read later, a piece at a time. */
+async function loadImport(ctx: ServiceContext, id: number): Promise<{ record: ImportRecord; result: string | null; principal: Principal }> {
   const principal = requirePermission(ctx.principal, 'people:manage');
   const row = isRecordId(id) ? await q.importById(ctx.db, id) : undefined;
   if (!row || row.user_id !== principal.userId || !can(principal, 'people:manage', { path: row.unit_path })) throw new NotFoundError();
   if (row.imported_at === null && row.expires_at < nowIso()) throw new NotFoundError();
   return {
     principal,
-    data: row.data,
     result: row.result,
     record: {
       id: row.id,
@@ -137,10 +136,32 @@ async function loadImport(ctx: ServiceContext, id: number): Promise<{ record: Im
   };
 }
 
+/**
+ * Characters of stored data read at once: a few megabytes held, whatever the upload's size. Each
+ * read costs the database about the same as reading the data up to its end (SQLite loads the whole
+ * value; PostgreSQL decompresses up to it), so the pieces are not small.
+ */
+const PIECE_CHARS = 4_000_000;
+const HEAD_CHARS = 65_536;
+
+/** The stored upload's head line: its headers. */
+async function headOf(db: ServiceContext['db'], id: number): Promise<SheetHead> {
+  let head = '';
+  for (let from = 0; ; from += HEAD_CHARS) {
+    const piece = await q.dataPiece(db, id, from, HEAD_CHARS);
+    const nl = piece.indexOf('\n');
+    head += nl < 0 ? piece : piece.slice(0, nl);
+    if (nl >= 0 || piece.length < HEAD_CHARS) return JSON.parse(head) as SheetHead;
+  }
+}
+
+/** The stored upload's rows, one at a time, read with `db` (the transaction, when in one). */
+const rowsOf = (db: ServiceContext['db'], id: number, pieceChars = PIECE_CHARS) => storedRows((from, length) => q.dataPiece(db, id, from, length), pieceChars);
+
 async function pendingImport(ctx: ServiceContext, id: number) {
   const loaded = await loadImport(ctx, id);
   if (loaded.record.importedAt !== null) throw new NotFoundError();
-  return { ...loaded, sheet: sheetFromData(loaded.data) };
+  return { ...loaded, head: await headOf(ctx.db, id) };
 }
 
 export async function getImport(ctx: ServiceContext, id: number): Promise<ImportRecord> {
@@ -158,9 +179,9 @@ export interface MappingPage {
 }
 
 export async function mappingPage(ctx: ServiceContext, id: number): Promise<MappingPage> {
-  const { record, sheet } = await pendingImport(ctx, id);
+  const { record, head: sheet } = await pendingImport(ctx, id);
   const first: string[][] = [];
-  for (const { cells } of sheetRows(sheet)) {
+  for await (const { cells } of rowsOf(ctx.db, id, HEAD_CHARS)) {
     first.push(cells);
     if (first.length === 20) break;
   }
@@ -200,8 +221,8 @@ export function mappingErrors(mapping: Mapping): FieldError[] {
 }
 
 export async function saveMapping(ctx: ServiceContext, id: number, form: Record<string, unknown>): Promise<void> {
-  const { record, sheet } = await pendingImport(ctx, id);
-  const mapping = mappingFromForm(form, sheet.headers.length);
+  const { record, head } = await pendingImport(ctx, id);
+  const mapping = mappingFromForm(form, head.headers.length);
   const errors = mappingErrors(mapping);
   if (errors.length) throw new ValidationError(errors);
   await q.saveMapping(ctx.db, record.id, JSON.stringify(mapping));
@@ -232,12 +253,12 @@ interface Judged {
  * the first problems and duplicates to show, and nothing else (a large sheet is never held as
  * objects).
  */
-async function judge(ctx: ServiceContext, record: ImportRecord, sheet: Sheet): Promise<Judged> {
+async function judge(ctx: ServiceContext, record: ImportRecord, head: SheetHead): Promise<Judged> {
   if (!record.mapping) throw ValidationError.one('column-0', t('errors.peopleImport.mapFirst'));
-  const checker = new RowChecker(sheet.headers, record.mapping, record.unit.id);
+  const checker = new RowChecker(head.headers, record.mapping, record.unit.id);
   const finder = new DuplicateFinder(await q.registerKeys(ctx.db, record.unit.path));
   const judged: Judged = { good: 0, badRows: 0, problems: [], problemCount: 0, duplicates: [], duplicateCount: 0 };
-  for (const { row, cells } of sheetRows(sheet)) {
+  for await (const { row, cells } of rowsOf(ctx.db, record.id)) {
     const checked = checker.check(row, cells);
     if (checked.problems) {
       judged.badRows++;
@@ -283,8 +304,8 @@ async function previewOf(ctx: ServiceContext, judged: Judged, decision: (row: nu
 }
 
 export async function previewImport(ctx: ServiceContext, id: number): Promise<{ record: ImportRecord; preview: Preview }> {
-  const { record, sheet } = await pendingImport(ctx, id);
-  return { record, preview: await previewOf(ctx, await judge(ctx, record, sheet)) };
+  const { record, head } = await pendingImport(ctx, id);
+  return { record, preview: await previewOf(ctx, await judge(ctx, record, head)) };
 }
 
 // ---- step 4: the import
@@ -297,35 +318,21 @@ const TEXT_COLUMNS: [keyof PersonInput, keyof PersonTable][] = [
   ['formatLanguage', 'format_language'], ['accessNeedsOther', 'access_needs_other'], ['servicesKnown', 'services_known'],
   ['availabilityNotes', 'availability_notes'], ['heardVia', 'heard_via'], ['notes', 'notes'],
 ];
+/** The field behind each column an imported person fills. */
+const FIELD_OF_COLUMN: Record<(typeof q.PERSON_VALUE_COLUMNS)[number], keyof PersonInput> = {
+  full_name: 'fullName', preferred_name: 'preferredName', email: 'email', phone: 'phone', address: 'address', postcode: 'postcode',
+  preferred_channel: 'preferredChannel', format: 'format', format_language: 'formatLanguage', access_needs_other: 'accessNeedsOther',
+  relationship: 'relationship', services_known: 'servicesKnown', availability_notes: 'availabilityNotes', anonymity: 'anonymity',
+  payment_preference: 'paymentPreference', heard_via: 'heardVia', status: 'status', notes: 'notes',
+};
+const VALUE_FIELDS = q.PERSON_VALUE_COLUMNS.map((column) => FIELD_OF_COLUMN[column]);
 
-function personRow(p: PersonInput, userId: number, now: string): Insertable<PersonTable> {
-  return {
-    unit_id: p.unitId,
-    user_id: null,
-    full_name: p.fullName,
-    preferred_name: p.preferredName ?? null,
-    email: p.email ?? null,
-    phone: p.phone ?? null,
-    address: p.address ?? null,
-    postcode: p.postcode ?? null,
-    preferred_channel: p.preferredChannel,
-    format: p.format,
-    format_language: p.formatLanguage ?? null,
-    access_needs_other: p.accessNeedsOther ?? null,
-    relationship: p.relationship,
-    services_known: p.servicesKnown ?? null,
-    availability_notes: p.availabilityNotes ?? null,
-    anonymity: p.anonymity,
-    payment_preference: p.paymentPreference,
-    heard_via: p.heardVia ?? null,
-    outreach_event_id: null,
-    status: p.status,
-    notes: p.notes ?? null,
-    created_by: userId,
-    created_at: now,
-    updated_at: now,
-    erased_at: null,
-  };
+/** A new person's column values and attributes, for q.insertPeople. */
+function importedPerson(p: PersonInput): q.ImportedPerson {
+  const values = VALUE_FIELDS.map((field) => (p[field] as string | null | undefined) ?? null);
+  const attributes: [AttributeKind, string][] = [];
+  for (const [field, kind] of ATTRIBUTES) for (const value of (p[field] as string[] | undefined) ?? []) attributes.push([kind, value]);
+  return { values, attributes };
 }
 
 function attributeRows(personId: number, p: PersonInput): Insertable<PersonAttributeTable>[] {
@@ -347,6 +354,26 @@ function fillEmpty(person: Person, p: PersonInput): Partial<Insertable<PersonTab
   return values as Partial<Insertable<PersonTable>>;
 }
 
+/** The person each imported row became, by row number, in a typed array (not a Map of a hundred thousand entries). */
+class RowIds {
+  private ids = new Int32Array(1024);
+
+  set(row: number, id: number): void {
+    if (row >= this.ids.length) {
+      const bigger = new Int32Array(Math.max(this.ids.length * 2, row + 1));
+      bigger.set(this.ids);
+      this.ids = bigger;
+    }
+    this.ids[row] = id;
+  }
+
+  get(row: number): number {
+    const id = this.ids[row];
+    if (!id) throw new Error(`row ${row} was not imported`);
+    return id;
+  }
+}
+
 /** Nothing was imported: the transaction is rolled back and the preview shown again with why. */
 class Refused extends Error {
   constructor(readonly messageKey: string) {
@@ -364,17 +391,17 @@ export async function commitImport(
   if (loaded.record.importedAt !== null) throw new NotFoundError();
   const { record, principal } = loaded;
   if (!record.mapping) throw ValidationError.one('column-0', t('errors.peopleImport.mapFirst'));
-  const sheet = sheetFromData(loaded.data);
+  const head = await headOf(ctx.db, record.id);
   const decision = decisionsFromForm(form);
   // Runs after any transaction has ended: on SQLite the one connection is free again.
   const refuse = async (messageKey: string) => {
-    const judged = await judge(ctx, record, sheet);
+    const judged = await judge(ctx, record, head);
     return { refused: await previewOf(ctx, judged, decision), record, field: 'mode', message: t(messageKey, { count: judged.badRows }) };
   };
   const mode = modeSchema.safeParse(form.mode);
   if (!mode.success) return refuse('errors.peopleImport.modeRequired');
   try {
-    return { result: await saveRows(ctx, principal, record, sheet, mode.data, decision) };
+    return { result: await saveRows(ctx, principal, record, head, mode.data, decision) };
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
     return refuse(err.messageKey);
@@ -386,18 +413,18 @@ export async function commitImport(
  * duplicates as in the preview; new people are inserted in batches with their attributes and first
  * status; merges are applied at the end. "all": the first bad row rolls everything back.
  */
-async function saveRows(ctx: ServiceContext, principal: Principal, record: ImportRecord, sheet: Sheet, mode: 'all' | 'good', decision: (row: number) => Decision): Promise<ImportResult> {
+async function saveRows(ctx: ServiceContext, principal: Principal, record: ImportRecord, head: SheetHead, mode: 'all' | 'good', decision: (row: number) => Decision): Promise<ImportResult> {
   const mapping = record.mapping as Mapping;
   const now = nowIso();
   return ctx.db.transaction().execute(async (trx) => {
-    const checker = new RowChecker(sheet.headers, mapping, record.unit.id);
+    const checker = new RowChecker(head.headers, mapping, record.unit.id);
     const finder = new DuplicateFinder(await q.registerKeys(trx, record.unit.path));
     const destinations = new Map<number, Destination>();
-    const personIdOfRow = new Map<number, number>();
+    const personIdOfRow = new RowIds();
     const intoExisting = new Map<number, PersonInput[]>();
     const intoRow: { row: number; person: PersonInput }[] = [];
     const problems: Problem[] = [];
-    let batch: { row: number; person: PersonInput }[] = [];
+    let batch: { row: number; person: q.ImportedPerson }[] = [];
     let imported = 0;
     let merged = 0;
     let skipped = 0;
@@ -406,22 +433,13 @@ async function saveRows(ctx: ServiceContext, principal: Principal, record: Impor
 
     const flush = async () => {
       if (batch.length === 0) return;
-      const ids = await q.insertPeople(trx, ctx.dialect, batch.map(({ person }) => personRow(person, principal.userId, now)));
-      const attributes: Insertable<PersonAttributeTable>[] = [];
-      const history: Insertable<PersonStatusHistoryTable>[] = [];
-      batch.forEach(({ row, person }, i) => {
-        const personId = ids[i] as number;
-        personIdOfRow.set(row, personId);
-        attributes.push(...attributeRows(personId, person));
-        history.push({ person_id: personId, status: person.status, changed_at: now, changed_by: principal.userId });
-      });
-      await q.insertAttributes(trx, ctx.dialect, attributes);
-      await q.insertStatusHistory(trx, ctx.dialect, history);
+      const ids = await q.insertPeople(trx, ctx.dialect, { unitId: record.unit.id, userId: principal.userId, now }, batch.map(({ person }) => person));
+      batch.forEach(({ row }, i) => personIdOfRow.set(row, ids[i] as number));
       imported += batch.length;
       batch = [];
     };
 
-    for (const { row, cells } of sheetRows(sheet)) {
+    for await (const { row, cells } of rowsOf(trx, record.id)) {
       const checked = checker.check(row, cells);
       if (checked.problems) {
         if (mode === 'all') throw new Refused('errors.peopleImport.hasBadRows');
@@ -432,10 +450,11 @@ async function saveRows(ctx: ServiceContext, principal: Principal, record: Impor
       }
       const { person } = checked;
       const duplicate = finder.check(row, person);
+      // Only the rows not imported as new people are remembered (destinationOf takes a missing row as new).
       const destination = destinationOf(duplicate, duplicate ? decision(row) : undefined, destinations);
-      destinations.set(row, destination);
+      if (destination.kind !== 'new') destinations.set(row, destination);
       if (destination.kind === 'new') {
-        batch.push({ row, person });
+        batch.push({ row, person: importedPerson(person) });
         if (batch.length >= q.PEOPLE_BATCH) await flush();
       } else if (destination.kind === 'skip') skipped++;
       else if (destination.kind === 'mergeRow') {
@@ -451,7 +470,7 @@ async function saveRows(ctx: ServiceContext, principal: Principal, record: Impor
 
     // Merges into rows imported above become merges into the people they created.
     for (const { row, person } of intoRow) {
-      const personId = personIdOfRow.get(row) as number;
+      const personId = personIdOfRow.get(row);
       intoExisting.set(personId, [...(intoExisting.get(personId) ?? []), person]);
     }
     const mergedAttributes: Insertable<PersonAttributeTable>[] = [];
