@@ -1,22 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPerson } from '../../src/features/groups/test-support.ts';
-import { PASSWORD, createUser } from '../support/app.ts';
-import { expectAccessible, launchBrowser, startApp, type RunningApp } from './support.ts';
-
-async function selectByText(page: Page, label: string, text: string): Promise<void> {
-  const select = page.getByLabel(label, { exact: true });
-  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
-  await select.selectOption(value ?? '');
-}
-
-async function errorSummary(page: Page): Promise<string> {
-  await expect.poll(() => page.locator('.nhsuk-error-summary').isVisible()).toBe(true);
-  return (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
-}
-
-const banner = async (page: Page): Promise<string> => (await page.locator('.nhsuk-notification-banner').textContent()) ?? '';
-const h1 = async (page: Page): Promise<string> => ((await page.locator('h1').textContent()) ?? '').trim();
+import { banner, createLead, errorSummary, expectAccessible, h1, launchBrowser, openPage, selectByText, signIn, startApp, type RunningApp } from './support.ts';
 
 describe('an involvement lead runs a group, a recruitment campaign and outreach in a real browser', () => {
   let app: RunningApp;
@@ -28,15 +13,11 @@ describe('an involvement lead runs a group, a recruitment campaign and outreach 
 
   beforeAll(async () => {
     app = await startApp();
-    await createUser(app.t.db, 'lena@example.org', [{ unitId: app.org.north.id, role: 'lead' }], 'Lena Lead');
+    await createLead(app);
     await insertPerson(app.t, app.org.northTeam.id, 'Ann Archer');
     await insertPerson(app.t, app.org.northTeam.id, 'Ben Brown');
     browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
-    });
+    page = await openPage(browser, cspErrors);
   });
   afterAll(async () => {
     await browser?.close();
@@ -44,11 +25,7 @@ describe('an involvement lead runs a group, a recruitment campaign and outreach 
   });
 
   it('signs in as the involvement lead', async () => {
-    await page.goto(`${app.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill('lena@example.org');
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Password', { exact: true }).press('Enter');
-    await page.waitForURL(`${app.baseUrl}/`);
+    await signIn(page, app.baseUrl, 'lena@example.org');
   });
 
   it('sets up a group, after a mistake is explained', async () => {

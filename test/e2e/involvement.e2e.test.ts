@@ -2,8 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nowIso } from '../../src/platform/db/index.ts';
 import { enqueueForPerson } from '../../src/platform/outbox/index.ts';
-import { PASSWORD, createUser } from '../support/app.ts';
-import { expectAccessible, launchBrowser, startApp, type RunningApp } from './support.ts';
+import { createLead, expectAccessible, launchBrowser, openPage, signIn, startApp, type RunningApp } from './support.ts';
 
 describe('the involvement lead works from the hub in a real browser', () => {
   let app: RunningApp;
@@ -13,7 +12,7 @@ describe('the involvement lead works from the hub in a real browser', () => {
 
   beforeAll(async () => {
     app = await startApp();
-    await createUser(app.t.db, 'lena@example.org', [{ unitId: app.org.north.id, role: 'lead' }], 'Lena Lead');
+    await createLead(app);
     const now = nowIso();
     const db = app.t.db.db;
     const person = await db
@@ -52,11 +51,7 @@ describe('the involvement lead works from the hub in a real browser', () => {
       .values({ unit_id: app.org.north.id, group_id: null, programme: null, title: 'Working Together Group', target_size: 10, starts_on: now.slice(0, 10), ends_on: null, created_at: now })
       .execute();
     browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
-    });
+    page = await openPage(browser, cspErrors);
   });
   afterAll(async () => {
     await browser?.close();
@@ -64,11 +59,7 @@ describe('the involvement lead works from the hub in a real browser', () => {
   });
 
   it('signs in and opens Involvement from the navigation', async () => {
-    await page.goto(`${app.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill('lena@example.org');
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Password', { exact: true }).press('Enter');
-    await page.waitForURL(`${app.baseUrl}/`);
+    await signIn(page, app.baseUrl, 'lena@example.org');
     await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Involvement' }).click();
     await page.waitForURL(`${app.baseUrl}/involvement`);
     expect(await page.locator('h1').textContent()).toContain('Involvement');

@@ -2,18 +2,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPerson } from '../../src/features/opportunities/testing.ts';
 import { nowIso } from '../../src/platform/db/index.ts';
-import { PASSWORD, createUser } from '../support/app.ts';
-import { expectAccessible, launchBrowser, startApp, type RunningApp } from './support.ts';
+import { createLead, createQiStaff, expectAccessible, launchBrowser, openPage, signIn, startApp, type RunningApp } from './support.ts';
 
 const h1 = async (page: Page): Promise<string> => ((await page.locator('h1').first().textContent()) ?? '').trim();
-
-async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  await page.waitForURL(`${baseUrl}/`);
-}
 
 describe('a QI team asks for a partner, the lead matches one, and the person says yes', () => {
   let app: RunningApp;
@@ -27,18 +18,13 @@ describe('a QI team asks for a partner, the lead matches one, and the person say
   async function newPage(): Promise<Page> {
     const context = await browser.newContext();
     contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
-    });
-    return page;
+    return openPage(context, cspErrors);
   }
 
   beforeAll(async () => {
     app = await startApp();
-    const staff = await createUser(app.t.db, 'quinn@example.org', [{ unitId: app.org.northTeam.id, role: 'qi_staff' }], 'Quinn QI');
-    await createUser(app.t.db, 'lena@example.org', [{ unitId: app.org.north.id, role: 'lead' }], 'Lena Lead');
+    const staff = await createQiStaff(app);
+    await createLead(app);
     const now = nowIso();
     project = (
       await app.t.db.db

@@ -1,10 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, createUser } from '../support/app.ts';
 import { nowIso } from '../../src/platform/db/index.ts';
-import { expectAccessible, launchBrowser, startApp, type RunningApp } from './support.ts';
-
-const h1 = async (page: Page): Promise<string> => ((await page.locator('h1').textContent()) ?? '').trim();
+import { createLead, expectAccessible, h1, launchBrowser, openPage, signIn, startApp, type RunningApp } from './support.ts';
 
 /** Three people: one good, one without a name (a bad row), one already in the register (a duplicate). */
 const CSV = [
@@ -22,7 +19,7 @@ describe('an involvement lead imports an existing register in a real browser', (
 
   beforeAll(async () => {
     app = await startApp();
-    await createUser(app.t.db, 'lena@example.org', [{ unitId: app.org.north.id, role: 'lead' }], 'Lena Lead');
+    await createLead(app);
     const now = nowIso();
     await app.t.db.db
       .insertInto('people')
@@ -34,16 +31,8 @@ describe('an involvement lead imports an existing register in a real browser', (
       })
       .execute();
     browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
-    });
-    await page.goto(`${app.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill('lena@example.org');
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Password', { exact: true }).press('Enter');
-    await page.waitForURL(`${app.baseUrl}/`);
+    page = await openPage(browser, cspErrors);
+    await signIn(page, app.baseUrl, 'lena@example.org');
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,30 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, createUser } from '../support/app.ts';
-import { expectAccessible, launchBrowser, startApp, type RunningApp } from './support.ts';
+import { createUser } from '../support/app.ts';
+import { banner, createLead, errorSummary, expectAccessible, h1, launchBrowser, selectByText, signIn, startApp, type RunningApp } from './support.ts';
 
-async function selectByText(page: Page, label: string, text: string): Promise<void> {
-  const select = page.getByLabel(label, { exact: true });
-  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
-  await select.selectOption(value ?? '');
-}
-
-async function errorSummary(page: Page): Promise<string> {
-  await expect.poll(() => page.locator('.nhsuk-error-summary').isVisible()).toBe(true);
-  return (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
-}
-
-const banner = async (page: Page): Promise<string> => (await page.locator('.nhsuk-notification-banner').textContent()) ?? '';
-const h1 = async (page: Page): Promise<string> => ((await page.locator('h1').textContent()) ?? '').trim();
-
-async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
-  await page.context().clearCookies();
-  await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  await page.waitForURL(`${baseUrl}/`);
-}
 
 describe('an involvement lead keeps the register; a partner keeps their own details', () => {
   let app: RunningApp;
@@ -34,7 +12,7 @@ describe('an involvement lead keeps the register; a partner keeps their own deta
 
   beforeAll(async () => {
     app = await startApp();
-    await createUser(app.t.db, 'lena@example.org', [{ unitId: app.org.north.id, role: 'lead' }], 'Lena Lead');
+    await createLead(app);
     await createUser(app.t.db, 'pat@example.org', [{ unitId: app.org.northTeam.id, role: 'partner' }], 'Pat Partner');
     browser = await launchBrowser();
     page = await browser.newPage();

@@ -1,26 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPerson } from '../../src/features/opportunities/testing.ts';
-import { PASSWORD, createUser } from '../support/app.ts';
-import { expectAccessible, launchBrowser, startApp, type RunningApp } from './support.ts';
-
-/** Chooses the option whose text contains the words (options may be indented to show a tree). */
-async function selectByText(page: Page, label: string, text: string): Promise<void> {
-  const select = page.getByLabel(label, { exact: true });
-  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
-  await select.selectOption(value ?? '');
-}
-
-async function errorSummary(page: Page): Promise<string> {
-  await expect.poll(() => page.locator('.nhsuk-error-summary').isVisible()).toBe(true);
-  return (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
-}
-
-async function banner(page: Page): Promise<string> {
-  return (await page.locator('.nhsuk-notification-banner').textContent()) ?? '';
-}
-
-const h1 = async (page: Page): Promise<string> => ((await page.locator('h1').textContent()) ?? '').trim();
+import { banner, createQiStaff, errorSummary, expectAccessible, h1, launchBrowser, openPage, selectByText, signIn, startApp, type RunningApp } from './support.ts';
 
 /** Fifteen weeks of waiting times, then the same weeks as counts out of a total. */
 function weeks(n: number): string[] {
@@ -40,13 +21,9 @@ describe('a QI project team runs a project in a real browser', () => {
 
   beforeAll(async () => {
     app = await startApp();
-    await createUser(app.t.db, 'quinn@example.org', [{ unitId: app.org.northTeam.id, role: 'qi_staff' }], 'Quinn QI');
+    await createQiStaff(app);
     browser = await launchBrowser();
-    page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
-    });
+    page = await openPage(browser, cspErrors);
   });
   afterAll(async () => {
     await browser?.close();
@@ -54,11 +31,7 @@ describe('a QI project team runs a project in a real browser', () => {
   });
 
   it('signs in as QI staff with the keyboard', async () => {
-    await page.goto(`${app.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill('quinn@example.org');
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByLabel('Password', { exact: true }).press('Enter');
-    await page.waitForURL(`${app.baseUrl}/`);
+    await signIn(page, app.baseUrl, 'quinn@example.org');
     expect(await h1(page)).toContain('Hello, Quinn QI');
   });
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { createTestApp, createUser, seedOrg, type TestApp } from '../support/app.ts';
+import { PASSWORD, createTestApp, createUser, seedOrg, type TestApp } from '../support/app.ts';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -52,4 +52,60 @@ export async function expectAccessible(page: Page): Promise<void> {
   });
   const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect(problems, `accessibility problems on ${page.url()}`).toEqual([]);
+}
+
+/** Lena Lead (lena@example.org), the involvement lead for North borough; returns her user id. */
+export async function createLead(app: RunningApp): Promise<number> {
+  return createUser(app.t.db, 'lena@example.org', [{ unitId: app.org.north.id, role: 'lead' }], 'Lena Lead');
+}
+
+/** Quinn QI (quinn@example.org), QI staff in the North team; returns their user id. */
+export async function createQiStaff(app: RunningApp): Promise<number> {
+  return createUser(app.t.db, 'quinn@example.org', [{ unitId: app.org.northTeam.id, role: 'qi_staff' }], 'Quinn QI');
+}
+
+/**
+ * A new page (in the browser or a context of it) that waits at most ten seconds and adds every
+ * Content Security Policy error in its console to cspErrors, for the test to check is empty.
+ */
+export async function openPage(from: Browser | BrowserContext, cspErrors: string[]): Promise<Page> {
+  const page = await from.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
+  });
+  return page;
+}
+
+/** Signs in with the keyboard through the sign-in page (dropping any earlier session) and waits for the home page. */
+export async function signIn(page: Page, baseUrl: string, email: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+  await page.waitForURL(`${baseUrl}/`);
+}
+
+/** Chooses the option whose text contains the words (options may be indented to show a tree). */
+export async function selectByText(page: Page, label: string, text: string): Promise<void> {
+  const select = page.getByLabel(label, { exact: true });
+  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
+  await select.selectOption(value ?? '');
+}
+
+/** Waits for the error summary and answers its text. */
+export async function errorSummary(page: Page): Promise<string> {
+  await expect.poll(() => page.locator('.nhsuk-error-summary').isVisible()).toBe(true);
+  return (await page.locator('.nhsuk-error-summary').textContent()) ?? '';
+}
+
+/** The notification banner's text (empty when there is none). */
+export async function banner(page: Page): Promise<string> {
+  return (await page.locator('.nhsuk-notification-banner').textContent()) ?? '';
+}
+
+/** The page's heading. */
+export async function h1(page: Page): Promise<string> {
+  return ((await page.locator('h1').textContent()) ?? '').trim();
 }

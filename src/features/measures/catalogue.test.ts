@@ -1,26 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHART_TYPES, DIRECTIONS, MEASURE_KINDS } from '../../platform/db/types.ts';
-import { hasKey, t } from '../../platform/i18n/index.ts';
+import { t } from '../../platform/i18n/index.ts';
 import { MEASURES_API } from './schemas.ts';
+import { expectInCatalogue, expectLiteralKeysInCatalogue } from '../../../test/support/catalogue.ts';
 
 /** Every word the measures pages show comes from the catalogue: a missing key would show as the key itself. */
 describe('the words of the measures feature', () => {
-  const dir = new URL('./', import.meta.url);
-  const sources = [
-    ...readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => readFileSync(new URL(f, dir), 'utf8')),
-    ...readdirSync(new URL('views/', dir)).map((f) => readFileSync(new URL(`views/${f}`, dir), 'utf8')),
-  ].join('\n');
-
-  it('has every key the templates and code name literally', () => {
-    const keys = new Set([...sources.matchAll(/\bt\(\s*["'`]([a-zA-Z][\w.]*)["'`]/g)].map((m) => m[1] as string));
-    // Keys given to zod and to ValidationError as messages.
-    for (const m of sources.matchAll(/['"`](errors\.measures\.[\w.]+)['"`]/g)) keys.add(m[1] as string);
-    expect(keys.size).toBeGreaterThan(100);
-    // A key ending in "." is the start of one built from a value (checked below).
-    const missing = [...keys].filter((k) => !k.endsWith('.') && !hasKey(k) && !hasKey(`${k}_other`));
-    expect(missing).toEqual([]);
-  });
+  it('has every key the templates and code name literally', () =>
+    expectLiteralKeysInCatalogue([new URL('./', import.meta.url)], { errorAreas: ['measures'], atLeast: 100 }));
 
   it('has the keys built from values: kinds, directions, chart types, rules, causes, icons and reasons', () => {
     const keys = [
@@ -50,7 +37,7 @@ describe('the words of the measures feature', () => {
       ...['empty', 'noRows', 'tooManyRows', 'tooLong', 'unreadable', 'badSpreadsheet', 'spreadsheetTooBig', 'noFile', 'uploadBroken', 'fileTooLarge', 'oldExcel', 'notText'].map((r) => `errors.measures.import.${r}`),
       ...Object.keys(MEASURES_API.endpoints).flatMap((op) => [`api.openapi.operations.${op}.summary`, `api.openapi.operations.${op}.response`]),
     ];
-    expect(keys.filter((k) => !hasKey(k))).toEqual([]);
+    expectInCatalogue(keys);
   });
 
   it('counts in words, one or many', () => {

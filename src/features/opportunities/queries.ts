@@ -172,6 +172,20 @@ export interface CandidateRow extends Candidate {
   person: Pick<Person, 'full_name' | 'preferred_name' | 'anonymity' | 'erased_at'>;
 }
 
+/** What matching needs of a person: who they are, how busy, and whether they may be contacted (see BaseRow). */
+const candidateColumns = (eb: ExpressionBuilder<Database, 'people'>) =>
+  [
+    'people.id',
+    'people.status',
+    'people.relationship',
+    'people.full_name',
+    'people.preferred_name',
+    'people.anonymity',
+    'people.erased_at',
+    busyCount(eb).as('busy'),
+    contactConsent(eb).as('consent'),
+  ] as const;
+
 /**
  * People who could be suggested for an opportunity in a unit with this path: registered in that
  * unit, one above it or one inside it, and in a register the lead keeps; active or in induction; never erased; whose latest consent
@@ -183,17 +197,7 @@ export async function loadCandidates(db: Db, opts: { unitPath: string; opportuni
   const rows = await db
     .selectFrom('people')
     .innerJoin('org_units', 'org_units.id', 'people.unit_id')
-    .select((eb) => [
-      'people.id',
-      'people.status',
-      'people.relationship',
-      'people.full_name',
-      'people.preferred_name',
-      'people.anonymity',
-      'people.erased_at',
-      busyCount(eb).as('busy'),
-      contactConsent(eb).as('consent'),
-    ])
+    .select(candidateColumns)
     .where((eb) => eb.or([eb('org_units.path', 'in', ancestorPaths(opts.unitPath)), eb('org_units.path', 'like', `${opts.unitPath}%`)]))
     // …and in the register of a unit the lead keeps.
     .where((eb) => eb.or(underAny(eb, opts.scope)))
@@ -215,17 +219,7 @@ export async function candidatesByIds(db: Db, ids: number[]): Promise<CandidateR
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('people')
-    .select((eb) => [
-      'people.id',
-      'people.status',
-      'people.relationship',
-      'people.full_name',
-      'people.preferred_name',
-      'people.anonymity',
-      'people.erased_at',
-      busyCount(eb).as('busy'),
-      contactConsent(eb).as('consent'),
-    ])
+    .select(candidateColumns)
     .where('people.id', 'in', ids)
     .execute();
   return withAttributes(db, rows);

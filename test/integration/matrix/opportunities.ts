@@ -1,15 +1,11 @@
 import { sha256 } from '../../../src/platform/auth/crypto.ts';
 import { nowIso } from '../../../src/platform/db/index.ts';
-import { EVERYONE, SIGNED_IN, type MatrixPart } from './part.ts';
+import { EVERYONE, MATCH_VIEWERS, OPPORTUNITY_STAFF, REGISTER_MANAGERS, SIGNED_IN, insertOpportunity, insertPerson, type MatrixPart } from './part.ts';
 
 // Posting for the matrix project: its team (the partner is in it), staff above it; not the South team's staff.
 const PROJECT_TEAM = 'DADAAA';
-// Posting with an empty form (no project named): staff who manage opportunities somewhere get a 400.
-const OPPORTUNITY_STAFF = 'DDAAAA';
-// Who is matched: the involvement lead (people:manage) and the opportunity's owner (staff).
-const MATCH_VIEWERS = 'DDDAAA';
 // Suggesting, offering, starting, ending: the involvement lead only.
-const MATCHERS = 'DDDDAA';
+const MATCHERS = REGISTER_MANAGERS;
 
 /** The token of the matrix match's accept/decline link. */
 const TOKEN = 'matrix-respond-token-0123456789abcdefghijklmnop';
@@ -19,6 +15,7 @@ const part: MatrixPart = {
   entries: {
     'GET /opportunities': EVERYONE,
     'GET /opportunities/new': PROJECT_TEAM,
+    // An empty form names no project: a 400 for staff who manage opportunities somewhere.
     'POST /opportunities': OPPORTUNITY_STAFF,
     // A public opportunity: anyone may read it and use the short form.
     'GET /opportunities/:id': EVERYONE,
@@ -42,51 +39,33 @@ const part: MatrixPart = {
   },
   async setUp({ t, org, users, project }) {
     const now = nowIso();
-    const opportunity = await t.db.db
-      .insertInto('opportunities')
-      .values({
-        unit_id: org.northTeam.id,
-        project_id: project,
-        group_id: null,
-        title: 'Matrix opportunity',
-        description: 'Try every route',
-        when_where: null,
-        time_commitment: null,
-        places: 2,
-        lived_experience: null,
-        payment_offered: 'involvement_rate',
-        closes_on: null,
-        is_public: 1,
-        status: 'open',
-        created_by: users.staff,
-        created_at: now,
-        updated_at: now,
-        filled_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const person = await t.db.db
-      .insertInto('people')
-      .values({
+    const opportunity = await insertOpportunity(t, {
+      unit_id: org.northTeam.id,
+      project_id: project,
+      group_id: null,
+      title: 'Matrix opportunity',
+      description: 'Try every route',
+      places: 2,
+      payment_offered: 'involvement_rate',
+      is_public: 1,
+      created_by: users.staff,
+    });
+    const person = await insertPerson(
+      t,
+      {
         unit_id: org.northTeam.id,
         full_name: 'Matrix Match',
         email: 'matrix-match@example.org',
-        preferred_channel: 'email',
-        format: 'standard',
         relationship: 'carer',
         anonymity: 'first_name',
         payment_preference: 'vouchers',
-        status: 'active',
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await t.db.db.insertInto('consents').values({ person_id: person.id, kind: 'contact', given: 1, method: 'written', note: null, recorded_at: now, recorded_by: null }).execute();
+      },
+      { contactConsent: true },
+    );
     const match = await t.db.db
       .insertInto('matches')
       .values({
-        opportunity_id: opportunity.id,
+        opportunity_id: opportunity,
         person_id: person.id,
         status: 'offered',
         source: 'suggestion',
@@ -98,7 +77,7 @@ const part: MatrixPart = {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { opportunity: opportunity.id, match: match.id, project };
+    return { opportunity, match: match.id, project };
   },
   concreteUrl(url, ids) {
     if (url === '/opportunities/new') return `/opportunities/new?projectId=${ids.project ?? 0}`;

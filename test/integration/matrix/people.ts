@@ -1,12 +1,6 @@
 import { nowIso } from '../../../src/platform/db/index.ts';
-import { ROLES, type MatrixPart } from './part.ts';
+import { NORTH_PERSON, REGISTER_MANAGERS, REGISTER_VIEWERS, ROLES, insertPerson, type MatrixPart } from './part.ts';
 
-// The register: staff who see a register anywhere (people:view; South staff see South's, which is empty).
-const REGISTER_VIEWERS = 'DDAAAA';
-// One North team person: staff of the unit and those above it; not the partner, not South's staff.
-const NORTH_PERSON = 'DDDAAA';
-// Involvement leads (people:manage) for the person's unit.
-const REGISTER_MANAGERS = 'DDDDAA';
 // Only the owner of a saved filter (North staff) may delete it; for anyone else it does not exist.
 const FILTER_OWNER = 'DDDADD';
 // Self-service: the partner whose account is linked to a register entry.
@@ -47,27 +41,18 @@ const part: MatrixPart = {
   },
   async setUp({ t, org, users }) {
     const now = nowIso();
-    const person = (unitId: number, fullName: string, userId: number | null) =>
-      t.db.db
-        .insertInto('people')
-        .values({
-          unit_id: unitId,
-          user_id: userId,
-          full_name: fullName,
-          email: 'matrix.person@example.org',
-          preferred_channel: 'email',
-          format: 'standard',
-          relationship: 'service_user',
-          anonymity: 'full_name',
-          payment_preference: 'involvement_rate',
-          status: 'active',
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-    const { id: northPerson } = await person(org.northTeam.id, 'Matrix North Person', null);
-    const { id: partnerPerson } = await person(org.northTeam.id, 'Matrix Partner Person', users.partner);
+    const person = (fullName: string, userId: number | null) =>
+      insertPerson(t, {
+        unit_id: org.northTeam.id,
+        user_id: userId,
+        full_name: fullName,
+        email: 'matrix.person@example.org',
+        relationship: 'service_user',
+        anonymity: 'full_name',
+        payment_preference: 'involvement_rate',
+      });
+    const { id: northPerson } = await person('Matrix North Person', null);
+    const { id: partnerPerson } = await person('Matrix Partner Person', users.partner);
     const { id: savedFilter } = await t.db.db
       .insertInto('saved_filters')
       .values({ user_id: users.staff, name: 'Matrix filter', query: 'status=active', created_at: now })
