@@ -42,16 +42,20 @@ export async function startApp(): Promise<RunningApp> {
   return { t, org, baseUrl: `http://127.0.0.1:${port}`, close: () => t.close() };
 }
 
-/** Runs axe-core in the page for WCAG 2.2 A and AA and fails on any violation. */
-export async function expectAccessible(page: Page): Promise<void> {
+/** Runs axe-core in the page for WCAG 2.2 A and AA and answers its violations, one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the page's strict CSP need not be relaxed for it.
   await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
     return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
   });
-  const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  expect(problems, `accessibility problems on ${page.url()}`).toEqual([]);
+  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** Runs axe-core in the page for WCAG 2.2 A and AA and fails on any violation. */
+export async function expectAccessible(page: Page): Promise<void> {
+  expect(await axeViolations(page), `accessibility problems on ${page.url()}`).toEqual([]);
 }
 
 /** Lena Lead (lena@example.org), the involvement lead for North borough; returns her user id. */

@@ -1,8 +1,8 @@
-import { readdirSync } from 'node:fs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES, issueApiToken } from '../../src/platform/auth/api-tokens.ts';
-import { Browser, createTestApp, createUser, seedOrg, type TestApp } from '../support/app.ts';
+import { Browser, createTestApp, seedOrg, type TestApp } from '../support/app.ts';
+import { MATRIX_EMAILS, PARTS, concreteUrl, createMatrixUsers, seedMatrixRecords, type MatrixRecords } from './matrix-fixture.ts';
 
 /**
  * Every registered route against every kind of user. A route missing from this matrix fails the
@@ -11,15 +11,10 @@ import { Browser, createTestApp, createUser, seedOrg, type TestApp } from '../su
  * A = allowed (any answer but the ones below), D = denied (401/403/404, or sent to sign in).
  * Columns: anonymous, partner, staff of another unit, staff of the unit, lead, admin.
  */
-import { ADMIN, EVERYONE, IN_UNIT, ORG_VIEWERS, ROLES, SIGNED_IN, type MatrixPart, type RoleName } from './matrix/part.ts';
+import { ADMIN, EVERYONE, IN_UNIT, ORG_VIEWERS, ROLES, SIGNED_IN, type RoleName } from './matrix/part.ts';
 
-/** Features added later keep their share in matrix/<feature>.ts (see matrix/part.ts). */
-const PARTS: MatrixPart[] = await Promise.all(
-  readdirSync(new URL('./matrix/', import.meta.url))
-    .filter((f) => f.endsWith('.ts') && f !== 'part.ts')
-    .sort()
-    .map(async (f) => ((await import(/* @vite-ignore */ `./matrix/${f}`)) as { default: MatrixPart }).default),
-);
+// Features added later keep their share in matrix/<feature>.ts (see matrix/part.ts); the users,
+// records and concrete URLs are in matrix-fixture.ts, shared with the axe sweep (test/e2e).
 // Projects: anyone who runs projects somewhere (the other unit's staff get a 400 or 404 from the service, not a 403).
 const PROJECT_MANAGERS = 'DDAAAA';
 // One project in the North team: its staff, those above it, and the partner who is in its team.
@@ -160,104 +155,28 @@ for (const part of PARTS) {
 
 const STATIC_PREFIXES = ['/assets/', '/css/', '/js/', '/public/'];
 
-interface Fixture {
+interface Fixture extends MatrixRecords {
   t: TestApp;
-  ids: { unit: number; staffUser: number; staffGrant: number; staffToken: number; project: number; projectMember: number; driver: number; idea: number; cycle: number; measures: Record<RoleName, { measure: number; point: number; annotation: number }> };
   browsers: Partial<Record<RoleName, Browser>>;
   apiTokens: Partial<Record<RoleName, string>>;
-  /** Ids made by each part's setUp, in PARTS order. */
-  partIds: Record<string, number>[];
 }
 
 async function setUp(): Promise<Fixture> {
   const t = await createTestApp();
   const org = await seedOrg(t.db);
-  const users: Record<Exclude<RoleName, 'anonymous'>, number> = {
-    partner: await createUser(t.db, 'partner@example.org', [{ unitId: org.northTeam.id, role: 'partner' }]),
-    otherStaff: await createUser(t.db, 'south-staff@example.org', [{ unitId: org.southTeam.id, role: 'qi_staff' }]),
-    staff: await createUser(t.db, 'staff@example.org', [{ unitId: org.northTeam.id, role: 'qi_staff' }]),
-    lead: await createUser(t.db, 'lead@example.org', [{ unitId: org.north.id, role: 'lead' }]),
-    admin: await createUser(t.db, 'admin@example.org', [{ unitId: org.trust.id, role: 'admin' }]),
-  };
-  const grant = await t.db.db.selectFrom('role_grants').select('id').where('user_id', '=', users.staff).executeTakeFirstOrThrow();
+  const users = await createMatrixUsers(t, org);
   const browsers: Fixture['browsers'] = { anonymous: new Browser(t.app) };
   const apiTokens: Fixture['apiTokens'] = {};
   for (const role of ROLES) {
     if (role === 'anonymous') continue;
     const b = new Browser(t.app);
-    await b.signIn(`${{ partner: 'partner', otherStaff: 'south-staff', staff: 'staff', lead: 'lead', admin: 'admin' }[role]}@example.org`);
+    await b.signIn(MATRIX_EMAILS[role]);
     await b.get('/');
     browsers[role] = b;
     apiTokens[role] = (await issueApiToken(t.db.db, users[role], `${role} token`, [...API_SCOPES])).token;
   }
   await browsers.anonymous?.get('/sign-in');
-  const staffToken = (await issueApiToken(t.db.db, users.staff, 'staff second token', ['me:read'])).id;
-  // A North team project that 'staff' can edit, with the partner in its team and a partner without an account.
-  const now = new Date().toISOString();
-  const { id: project } = await t.db.db
-    .insertInto('projects')
-    .values({ unit_id: org.northTeam.id, title: 'Matrix project', aim: 'Try every route', background: null, stage: 'testing', programme: null, involvement_level: 'involved', created_by: users.staff, created_at: now, updated_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await t.db.db.insertInto('project_members').values({ project_id: project, user_id: users.partner, display_name: null, role: 'service_user_partner', joined_on: now.slice(0, 10), left_on: null }).execute();
-  const { id: projectMember } = await t.db.db
-    .insertInto('project_members')
-    .values({ project_id: project, user_id: null, display_name: 'Matrix carer', role: 'carer_partner', joined_on: now.slice(0, 10), left_on: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  // Its driver diagram, a change idea and a PDSA cycle (changes feature).
-  const { id: driver } = await t.db.db.insertInto('drivers').values({ project_id: project, parent_id: null, title: 'Matrix driver', position: 0 }).returning('id').executeTakeFirstOrThrow();
-  const { id: idea } = await t.db.db
-    .insertInto('change_ideas')
-    .values({ project_id: project, driver_id: driver, title: 'Matrix idea', size: 'small_quick', source: 'staff', status: 'idea', created_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const { id: cycle } = await t.db.db.insertInto('pdsa_cycles').values({ change_idea_id: idea, title: 'Matrix cycle', created_at: now }).returning('id').executeTakeFirstOrThrow();
-  // A measure with a data point and a note for each role (measures feature), so that a delete by one
-  // allowed role still leaves the next one something of its own to delete.
-  const measures = {} as Fixture['ids']['measures'];
-  for (const role of ROLES) {
-    const { id: measure } = await t.db.db
-      .insertInto('measures')
-      .values({ project_id: project, name: `Matrix measure (${role})`, kind: 'outcome', direction: 'increase', chart: 'run', screen_moving_ranges: 1, created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const { id: point } = await t.db.db.insertInto('data_points').values({ measure_id: measure, period: '2024-01-01', value: 1, excluded: 0, rebase: 0 }).returning('id').executeTakeFirstOrThrow();
-    const { id: annotation } = await t.db.db.insertInto('annotations').values({ measure_id: measure, on_date: '2024-01-01', text: 'Matrix note' }).returning('id').executeTakeFirstOrThrow();
-    measures[role] = { measure, point, annotation };
-  }
-  const partIds: Record<string, number>[] = [];
-  for (const part of PARTS) partIds.push((await part.setUp?.({ t, org, users, project })) ?? {});
-  return { t, ids: { unit: org.northTeam.id, staffUser: users.staff, staffGrant: grant.id, staffToken, project, projectMember, driver, idea, cycle, measures }, browsers, apiTokens, partIds };
-}
-
-/** Fills in route parameters with records that belong to the "staff of the unit" user (measures: the role's own). */
-function concreteUrl(url: string, f: Fixture, role: RoleName = 'staff'): string {
-  const own = f.ids.measures[role];
-  PARTS.forEach((part, i) => {
-    if (part.concreteUrl) url = part.concreteUrl(url, f.partIds[i] ?? {}, role);
-  });
-  return url
-    .replace(':measureId', String(own.measure))
-    .replace(':pointId', String(own.point))
-    .replace(':annotationId', String(own.annotation))
-    .replace(/^\/api\/v1\/measures\/:id/, `/api/v1/measures/${own.measure}`)
-    .replace(/^\/api\/v1\/data-points\/:id/, `/api/v1/data-points/${own.point}`)
-    .replace(/^\/org\/:id/, `/org/${f.ids.unit}`)
-    .replace(/^\/admin\/users\/:id/, `/admin/users/${f.ids.staffUser}`)
-    .replace(/^\/api\/v1\/org-units\/:id/, `/api/v1/org-units/${f.ids.unit}`)
-    .replace(/^\/projects\/:id/, `/projects/${f.ids.project}`)
-    .replace(/^\/api\/v1\/projects\/:id/, `/api/v1/projects/${f.ids.project}`)
-    .replace(':memberId', String(f.ids.projectMember))
-    .replace(/^\/api\/v1\/change-ideas\/:id/, `/api/v1/change-ideas/${f.ids.idea}`)
-    .replace(/^\/api\/v1\/pdsa-cycles\/:id/, `/api/v1/pdsa-cycles/${f.ids.cycle}`)
-    .replace(':driverId', String(f.ids.driver))
-    .replace(':ideaId', String(f.ids.idea))
-    .replace(':cycleId', String(f.ids.cycle))
-    .replace(':grantId', String(f.ids.staffGrant))
-    .replace(/^\/account\/tokens\/:id/, `/account/tokens/${f.ids.staffToken}`)
-    .replace(':token', 'not-a-real-token')
-    .replace(/:(\w+)/g, '1');
+  return { t, ...(await seedMatrixRecords(t, org, users)), browsers, apiTokens };
 }
 
 async function call(f: Fixture, role: RoleName, method: string, url: string): Promise<LightMyRequestResponse> {
