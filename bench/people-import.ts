@@ -18,19 +18,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { insertUnit } from '../src/features/org/service.ts';
 import { guessMapping, INITIAL_DEFAULTS } from '../src/features/people-import/mapping.ts';
 import { commitImport, previewImport, saveMapping, startImport } from '../src/features/people-import/service.ts';
 import type { ServiceContext } from '../src/platform/context.ts';
-import { nowIso, openDatabase, type DbHandle, type Dialect } from '../src/platform/db/index.ts';
-import { MIGRATION_LOCK, migrateToLatest } from '../src/platform/db/migrate.ts';
+import { nowIso, type Dialect } from '../src/platform/db/index.ts';
+import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
 
 export const IMPORT_ROWS = 100_000;
 export const IMPORT_BUDGET_SECONDS = 10;
 export const IMPORT_BUDGET_RSS_MB = 300;
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface ImportBenchResult {
@@ -91,43 +89,11 @@ export function writeRegisterCsv(path: string, rows: number): void {
   }
 }
 
-async function freshDatabase(dialect: Dialect): Promise<{ handle: DbHandle; drop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'alongside-bench-import-'));
-  if (dialect === 'sqlite') {
-    const handle = openDatabase(`sqlite:${join(dataDir, 'bench.db')}`);
-    await migrateToLatest(handle.db);
-    return { handle, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client(POSTGRES_URL);
-  await client.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await client.end();
-  }
-  const handle = openDatabase(POSTGRES_URL, { schema });
-  await migrateToLatest(handle.db);
-  return {
-    handle,
-    async drop() {
-      const c = new pg.Client(POSTGRES_URL);
-      await c.connect();
-      try {
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await c.end();
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** One database, in this process, importing the CSV file at `csvPath`. */
 export async function benchOne(dialect: Dialect, rows: number, csvPath: string): Promise<ImportBenchResult> {
-  const { handle, drop } = await freshDatabase(dialect);
+  const database = await freshDatabase(dialect, 'import');
+  const handle = database.open();
   try {
     const now = nowIso();
     const trust = await insertUnit(handle.db, { name: 'Bench NHS Trust', kind: 'trust', parentId: null }, now);
@@ -182,20 +148,10 @@ export async function benchOne(dialect: Dialect, rows: number, csvPath: string):
     };
   } finally {
     await handle.close();
-    await drop();
+    await database.drop();
   }
 }
 
-async function postgresReachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
 
 /** Runs one database in its own Node process and reads its result. */
 function inChild(dialect: Dialect, rows: number, csvPath: string): Promise<ImportBenchResult> {
@@ -230,7 +186,7 @@ export async function benchPeopleImport(options: { rows?: number; postgres?: boo
     const skipped: string[] = [];
     if (options.postgres !== false) {
       const problem = await postgresReachable();
-      if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${POSTGRES_URL} (${problem})`);
+      if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${BENCH_POSTGRES_URL} (${problem})`);
       else results.push(await inChild('postgres', rows, csvPath));
     }
     return { results, skipped };

@@ -15,21 +15,17 @@
  * `npm run bench` runs it after the SPC bench. Budgets: bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { insertUnit } from '../src/features/org/service.ts';
 import { PAGE_SIZE } from '../src/features/projects/service.ts';
 import { createAdmin } from '../src/features/users/service.ts';
-import { openDatabase, type Db, type DbHandle, type Dialect } from '../src/platform/db/index.ts';
-import { MIGRATION_LOCK, migrateToLatest } from '../src/platform/db/migrate.ts';
+import type { Db, Dialect } from '../src/platform/db/index.ts';
 import { INVOLVEMENT_LEVELS, STAGES, type OrgUnit } from '../src/platform/db/types.ts';
+import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
 import { syntheticSeries } from './spc.ts';
 
 export const PROJECTS = 500;
@@ -43,7 +39,6 @@ export const PORTFOLIO_BUDGET_MEDIAN_MS = 100;
 export const MEASURE_BUDGET_MEDIAN_MS = 250;
 export const DEFAULT_ITERATIONS = 50;
 export const DEFAULT_WARMUP = 10;
-export const BENCH_POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface Timing {
   median: number;
@@ -74,64 +69,6 @@ export interface PortfolioBenchOptions {
 
 const EMAIL = 'bench@example.org';
 
-/** Migrates under the advisory lock the test suite uses, so a run beside `npm test` cannot trip Kysely's migrator. */
-const SCHEMA_LOCK = MIGRATION_LOCK;
-
-interface BenchDatabase {
-  url: string;
-  schema?: string;
-  dataDir: string;
-  open(): DbHandle;
-  drop(): Promise<void>;
-}
-
-async function freshDatabase(dialect: Dialect): Promise<BenchDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'alongside-bench-portfolio-'));
-  if (dialect === 'sqlite') {
-    const url = `sqlite:${join(dataDir, 'bench.db')}`;
-    const h = openDatabase(url);
-    await migrateToLatest(h.db);
-    await h.close();
-    return { url, dataDir, open: () => openDatabase(url), drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  }
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client(BENCH_POSTGRES_URL);
-  await client.connect();
-  try {
-    // Create under the migration lock, then release it: migrateToLatest takes the same lock itself.
-    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
-    await client.query(`CREATE SCHEMA ${schema}`);
-    await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]);
-    const h = openDatabase(BENCH_POSTGRES_URL, { schema });
-    try {
-      await migrateToLatest(h.db);
-    } finally {
-      await h.close();
-    }
-  } catch (err) {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-    throw err;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [SCHEMA_LOCK]).catch(() => undefined);
-    await client.end();
-  }
-  return {
-    url: BENCH_POSTGRES_URL,
-    schema,
-    dataDir,
-    open: () => openDatabase(BENCH_POSTGRES_URL, { schema }),
-    async drop() {
-      const c = new pg.Client(BENCH_POSTGRES_URL);
-      await c.connect();
-      try {
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      } finally {
-        await c.end();
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 function chunks<T>(rows: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -289,7 +226,7 @@ async function timeBare(body: string, contentType: string, warmup: number, itera
 }
 
 async function benchDialect(dialect: Dialect, warmup: number, iterations: number): Promise<DialectResult> {
-  const database = await freshDatabase(dialect);
+  const database = await freshDatabase(dialect, 'portfolio');
   try {
     const handle = database.open();
     try {
@@ -343,16 +280,6 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
   }
 }
 
-async function postgresReachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: BENCH_POSTGRES_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return null;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
 
 export async function benchPortfolio(options: PortfolioBenchOptions = {}): Promise<{ results: DialectResult[]; skipped: string[] }> {
   const warmup = options.warmup ?? DEFAULT_WARMUP;

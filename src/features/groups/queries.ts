@@ -1,25 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, GroupTable, OrgUnit } from '../../platform/db/types.ts';
+import type { Database, GroupTable } from '../../platform/db/types.ts';
 import type { Selectable } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
 export type Group = Selectable<GroupTable>;
-
-export async function unitById(db: Db, id: number): Promise<OrgUnit | undefined> {
-  return db.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/** Units (not archived) under any of the path prefixes, in tree order. */
-export async function unitsUnder(db: Db, prefixes: string[]): Promise<OrgUnit[]> {
-  if (prefixes.length === 0) return [];
-  return db
-    .selectFrom('org_units')
-    .selectAll()
-    .where((eb) => eb.or(prefixes.map((p) => eb('path', 'like', `${p}%`))))
-    .where('archived_at', 'is', null)
-    .orderBy('path')
-    .execute();
-}
 
 export interface GroupRow extends Group {
   unit_name: string;

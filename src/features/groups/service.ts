@@ -12,6 +12,7 @@ import { shownName } from '../people/naming.ts';
 import { londonDate } from '../projects/service.ts';
 import * as q from './queries.ts';
 import { addMemberSchema, changeRoleSchema, findPersonSchema, groupSchema, leaveSchema } from './schemas.ts';
+import { unitById, unitsUnder } from '../org/service.ts';
 
 /**
  * Groups (e.g. a Working Together Group): their purpose, terms of reference, cadence and members
@@ -47,13 +48,13 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 /** Units where the user may set things up (people:manage): the unit choices on forms. */
 export async function manageableUnits(ctx: ServiceContext): Promise<OrgUnit[]> {
   const principal = requirePermission(ctx.principal, 'people:manage');
-  return q.unitsUnder(ctx.db, scopePaths(principal, 'people:manage'));
+  return unitsUnder(ctx.db, scopePaths(principal, 'people:manage'));
 }
 
 /** A unit chosen on a form: it must exist, not be archived and be one the user manages people in. */
 export async function chosenUnit(ctx: ServiceContext, unitId: number, field = 'unitId', message = 'errors.groups.unitRequired'): Promise<OrgUnit> {
   const principal = requireSignedIn(ctx.principal);
-  const unit = await q.unitById(ctx.db, unitId);
+  const unit = await unitById(ctx.db, unitId);
   if (!unit || unit.archived_at || !can(principal, 'people:manage', unit)) throw ValidationError.one(field, message);
   return unit;
 }

@@ -91,21 +91,6 @@ export async function replaceAttributes(db: Executor, opportunityId: number, w: 
   if (rows.length) await db.insertInto('opportunity_attributes').values(rows).execute();
 }
 
-export async function unitsUnder(db: Db, prefixes: string[]): Promise<OrgUnit[]> {
-  if (prefixes.length === 0) return [];
-  return db
-    .selectFrom('org_units')
-    .selectAll()
-    .where((eb) => eb.or(underAny(eb, prefixes)))
-    .where('archived_at', 'is', null)
-    .orderBy('path')
-    .execute();
-}
-
-export async function unitById(db: Db, id: number): Promise<OrgUnit | undefined> {
-  return db.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function groupUnit(db: Db, groupId: number): Promise<(OrgUnit & { group_id: number }) | undefined> {
   return db
     .selectFrom('groups')

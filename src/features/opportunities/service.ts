@@ -14,6 +14,7 @@ import { londonDate, projectAccess } from '../projects/service.ts';
 import { rankCandidates, scoreCandidate, type Fit } from './matching.ts';
 import * as q from './queries.ts';
 import { addMatchSchema, interestFormSchema, opportunitySchema, respondSchema, type InterestFormInput, type OpportunityInput } from './schemas.ts';
+import { unitsUnder } from '../org/service.ts';
 
 export const PAGE_SIZE = 25;
 /** Suggestions shown on the matching page. */
@@ -186,7 +187,7 @@ export async function postingContext(ctx: ServiceContext, opts: { projectId?: un
     return { unit, groupId, units: [] };
   }
   requirePermission(principal, 'opportunities:manage');
-  return { units: await q.unitsUnder(ctx.db, scopePaths(principal, 'opportunities:manage')) };
+  return { units: await unitsUnder(ctx.db, scopePaths(principal, 'opportunities:manage')) };
 }
 
 function wantedOf(input: OpportunityInput): q.Wanted {

@@ -21,10 +21,6 @@ export async function unitsByPaths(db: Q, paths: string[]): Promise<OrgUnit[]> {
     .execute();
 }
 
-export async function unitById(db: Q, id: number): Promise<OrgUnit | undefined> {
-  return db.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function insertImport(db: Q, values: Insertable<Database['people_imports']>): Promise<number> {
   const { id } = await db.insertInto('people_imports').values(values).returning('id').executeTakeFirstOrThrow();
   return id;

@@ -12,6 +12,7 @@ import { DEFAULT_CHOICES, DEFAULTABLE, guessMapping, IMPORT_FIELDS, INITIAL_DEFA
 import * as q from './queries.ts';
 import { readRegister, RegisterReadError, MAX_FILE_BYTES } from './read.ts';
 import { destinationOf, DuplicateFinder, RowChecker, sheetToData, storedRows, type Decision, type Destination, type Duplicate, type Problem, type Sheet, type SheetHead } from './rows.ts';
+import { unitById } from '../org/service.ts';
 
 /**
  * Importing an existing register: upload (the lead picks the unit whose register receives the
@@ -91,7 +92,7 @@ export async function startImport(
 ): Promise<number> {
   const principal = requirePermission(ctx.principal, 'people:manage');
   const unitId = Number(input.unitId);
-  const unit = isRecordId(unitId) ? await q.unitById(ctx.db, unitId) : undefined;
+  const unit = isRecordId(unitId) ? await unitById(ctx.db, unitId) : undefined;
   if (!unit || unit.archived_at !== null || !can(principal, 'people:manage', unit)) throw ValidationError.one('unitId', 'errors.peopleImport.unitRequired');
   let sheet: Sheet;
   try {

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Db } from '../../platform/db/index.ts';
-import type { AttributeKind, ConsentKind, Database, OrgUnit, Person, PersonStatus } from '../../platform/db/types.ts';
+import type { AttributeKind, ConsentKind, Database, Person, PersonStatus } from '../../platform/db/types.ts';
 import type { EqualityQuestion } from './schemas.ts';
 
 type Executor = Db | Transaction<Database>;
@@ -178,21 +178,6 @@ export async function replaceAttributes(db: Executor, personId: number, attribut
 }
 
 // ---- Units
-
-export async function unitsUnder(db: Executor, prefixes: string[]): Promise<OrgUnit[]> {
-  if (prefixes.length === 0) return [];
-  return db
-    .selectFrom('org_units')
-    .selectAll()
-    .where((eb) => eb.or(prefixes.map((p) => eb('path', 'like', `${p}%`))))
-    .where('archived_at', 'is', null)
-    .orderBy('path')
-    .execute();
-}
-
-export async function unitById(db: Executor, id: number): Promise<OrgUnit | undefined> {
-  return db.selectFrom('org_units').selectAll().where('id', '=', id).executeTakeFirst();
-}
 
 // ---- One person
 

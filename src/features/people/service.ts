@@ -16,6 +16,7 @@ import {
   activitySchema, consentSchema, EQUALITY_FIELDS, EQUALITY_QUESTIONS, equalitySchema, eraseSchema, REGISTER_FILTER_KEYS, registerEntrySchema, registerQuerySchema,
   savedFilterSchema, selfConsentSchema, selfProfileSchema, type EqualityQuestion, type RegisterQuery,
 } from './schemas.ts';
+import { unitById, unitsUnder } from '../org/service.ts';
 
 export const PAGE_SIZE = 25;
 const EXPORT_BATCH = 500;
@@ -90,13 +91,13 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 /** Units whose register the user may list (people:view). */
 export async function unitsForRegister(ctx: ServiceContext): Promise<OrgUnit[]> {
   const principal = requireSignedIn(ctx.principal);
-  return q.unitsUnder(ctx.db, registerScope(principal));
+  return unitsUnder(ctx.db, registerScope(principal));
 }
 
 /** Units where the user may add people (people:manage). */
 export async function unitsForNewPeople(ctx: ServiceContext): Promise<OrgUnit[]> {
   const principal = requirePermission(ctx.principal, 'people:manage');
-  return q.unitsUnder(ctx.db, registerScope(principal, 'people:manage'));
+  return unitsUnder(ctx.db, registerScope(principal, 'people:manage'));
 }
 
 /** Recent outreach events in the units the user manages, for "which event brought them in". */
@@ -143,7 +144,7 @@ async function sqlFilter(ctx: ServiceContext, filter: RegisterQuery): Promise<q.
   const principal = requirePermission(ctx.principal, 'people:view');
   let unitPath: string | undefined;
   if (filter.unitId) {
-    const unit = await q.unitById(ctx.db, filter.unitId);
+    const unit = await unitById(ctx.db, filter.unitId);
     if (!unit || !can(principal, 'people:view', unit)) throw new NotFoundError();
     unitPath = unit.path;
   }
@@ -312,7 +313,7 @@ export function currentConsents(log: q.ConsentRow[]): CurrentConsent[] {
 
 async function personDetails(ctx: ServiceContext, person: Person) {
   const [unit, attributes, consents, statuses, history, equality, accountEmail, contactable] = await Promise.all([
-    q.unitById(ctx.db, person.unit_id),
+    unitById(ctx.db, person.unit_id),
     q.attributesOf(ctx.db, [person.id]),
     q.consentLog(ctx.db, person.id),
     q.statusHistory(ctx.db, person.id),
@@ -448,7 +449,7 @@ const attributesFrom = (input: { accessNeeds: string[]; interests: string[]; ski
 
 /** A unit where the user may keep people (people:manage), or a validation error on unitId. */
 async function managedUnit(ctx: ServiceContext, unitId: number): Promise<OrgUnit> {
-  const unit = await q.unitById(ctx.db, unitId);
+  const unit = await unitById(ctx.db, unitId);
   if (!unit || unit.archived_at || !can(ctx.principal, 'people:manage', unit)) throw ValidationError.one('unitId', 'errors.people.unitNotAllowed');
   return unit;
 }
@@ -780,7 +781,7 @@ export async function erasePerson(ctx: ServiceContext, id: number, raw: unknown)
 /** Everything held about a person, as one JSON document (without the audit of it). */
 async function personDocument(db: Db, person: Person) {
   const [unit, attributes, consents, statuses, history, equality, auditRows, outreach] = await Promise.all([
-    q.unitById(db, person.unit_id),
+    unitById(db, person.unit_id),
     q.attributesOf(db, [person.id]),
     q.consentLog(db, person.id),
     q.statusHistory(db, person.id),
