@@ -6,6 +6,7 @@ import * as m006 from './006_rate_limits.ts';
 import * as m007 from './007_involvement_register.ts';
 import * as m008 from './008_involvement_indexes.ts';
 import * as m009 from './009_people_imports.ts';
+import * as m010 from './010_meetings.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '007_involvement_register': m007,
   '008_involvement_indexes': m008,
   '009_people_imports': m009,
+  '010_meetings': m010,
 };

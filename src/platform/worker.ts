@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { pruneExpiredSessions } from './auth/sessions.ts';
 import type { Db, Dialect } from './db/index.ts';
 import { pruneRateLimits } from './http/rate-limit-store.ts';
+import { pruneOrphanFiles } from './files/index.ts';
 import { deliverDue, type Mailer } from './outbox/index.ts';
 
 export interface WorkerLog {
@@ -32,6 +33,7 @@ export async function runBackgroundWork(
         await pruneRateLimits(db);
         // Uploaded registers the lead never imported (people import, migration 009).
         await db.deleteFrom('people_imports').where('expires_at', '<', new Date().toISOString()).execute();
+        await pruneOrphanFiles(db);
         lastHousekeeping = Date.now();
       }
     } catch (err) {

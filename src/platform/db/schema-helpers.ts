@@ -31,3 +31,8 @@ export async function appendOnly(db: Kysely<unknown>, table: string): Promise<vo
     }
   }
 }
+
+/** A column of raw bytes on either database. */
+export function blobType(db: Kysely<unknown>): 'bytea' | 'blob' {
+  return isPostgres(db) ? 'bytea' : 'blob';
+}

@@ -1,7 +1,9 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { InvolvementDatabase } from './involvement-types.ts';
+import type { MeetingDatabase } from './meeting-types.ts';
 
 export * from './involvement-types.ts';
+export * from './meeting-types.ts';
 
 /** Timestamps are UTC ISO-8601 strings on both databases, so they sort and compare the same way. */
 type Timestamp = string;
@@ -118,7 +120,7 @@ export interface RateLimitTable {
   count: number;
 }
 
-export interface Database extends QiDatabase, InvolvementDatabase {
+export interface Database extends QiDatabase, InvolvementDatabase, MeetingDatabase {
   rate_limits: RateLimitTable;
   org_units: OrgUnitTable;
   users: UserTable;

@@ -5,6 +5,21 @@ import nodemailer from 'nodemailer';
 import type { Dialect } from '../db/index.ts';
 import { nowIso } from '../db/index.ts';
 import type { Channel, Database, OutboxMessage } from '../db/types.ts';
+import { storeFile } from '../files/index.ts';
+
+/** A file sent with an email (a calendar entry, an agenda paper). Texts, letters and calls ignore it. */
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer | string;
+}
+
+/** An attachment as the mailer receives it. */
+export interface OutgoingAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+}
 
 export interface EmailToSend {
   /** Same key, same message: enqueueing twice is a no-op, and the SMTP Message-ID is derived from it. */
@@ -12,12 +27,13 @@ export interface EmailToSend {
   to: string;
   subject: string;
   text: string;
+  attachments?: Attachment[];
 }
 
 /** Write the message in the caller's transaction, so it is sent if and only if the change commits. */
 export async function enqueueEmail(db: Kysely<Database> | Transaction<Database>, email: EmailToSend): Promise<void> {
   const now = nowIso();
-  await db
+  const row = await db
     .insertInto('outbox')
     .values({
       idempotency_key: email.idempotencyKey,
@@ -31,7 +47,17 @@ export async function enqueueEmail(db: Kysely<Database> | Transaction<Database>,
       created_at: now,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  if (row) await attach(db, row.id, email.attachments);
+}
+
+/** Stores each file once and points the message at it (nothing when the message already existed). */
+async function attach(db: Kysely<Database> | Transaction<Database>, outboxId: number, attachments: Attachment[] | undefined): Promise<void> {
+  for (const a of attachments ?? []) {
+    const sha = await storeFile(db, typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : a.content);
+    await db.insertInto('outbox_attachments').values({ outbox_id: outboxId, filename: a.filename, content_type: a.contentType, file_sha256: sha }).execute();
+  }
 }
 
 export interface MessageToPerson {
@@ -48,6 +74,8 @@ export interface MessageToPerson {
   subject: string;
   /** Plain text; the caller writes it for the person's format (e.g. easy read). */
   text: string;
+  /** Sent with an email; a letter's enclosures are listed by the caller for the lead to print. */
+  attachments?: Attachment[];
 }
 
 /**
@@ -66,7 +94,7 @@ export async function enqueueForPerson(
   const channel: Channel | null = recipients[p.preferred_channel] ? p.preferred_channel : p.email ? 'email' : null;
   if (!channel) return null;
   const now = nowIso();
-  await db
+  const row = await db
     .insertInto('outbox')
     .values({
       idempotency_key: message.idempotencyKey,
@@ -82,12 +110,14 @@ export async function enqueueForPerson(
       format: p.format,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  if (row && channel === 'email') await attach(db, row.id, message.attachments);
   return channel;
 }
 
 export interface Mailer {
-  send(message: OutboxMessage, from: string): Promise<void>;
+  send(message: OutboxMessage, from: string, attachments?: OutgoingAttachment[]): Promise<void>;
 }
 
 /** SMTP when SMTP_URL is set; otherwise each message is written as an .eml file under data/mail. */
@@ -96,12 +126,13 @@ export function createMailer(options: { smtpUrl?: string | undefined; dataDir: s
     ? nodemailer.createTransport(options.smtpUrl)
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
-    async send(message, from) {
+    async send(message, from, attachments = []) {
       const info = await transport.sendMail({
         from,
         to: message.recipient,
         subject: message.subject,
         text: message.body_text,
+        attachments: attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
         messageId: `<${message.idempotency_key}@alongside>`,
       });
       if (!options.smtpUrl) {
@@ -149,6 +180,18 @@ export interface DeliveryReport {
   failed: number;
 }
 
+/** The files a message carries, read when it is sent (they are not kept in memory between). */
+export async function attachmentsOf(db: Kysely<Database>, outboxId: number): Promise<OutgoingAttachment[]> {
+  const rows = await db
+    .selectFrom('outbox_attachments')
+    .innerJoin('files', 'files.sha256', 'outbox_attachments.file_sha256')
+    .select(['outbox_attachments.filename', 'outbox_attachments.content_type', 'files.content'])
+    .where('outbox_attachments.outbox_id', '=', outboxId)
+    .orderBy('outbox_attachments.id')
+    .execute();
+  return rows.map((r) => ({ filename: r.filename, contentType: r.content_type, content: Buffer.from(r.content) }));
+}
+
 /** One pass of the worker: deliver what is due, reschedule failures with backoff. */
 export async function deliverDue(
   db: Kysely<Database>,
@@ -160,7 +203,7 @@ export async function deliverDue(
   const report = { sent: 0, failed: 0 };
   for (const message of await claimDue(db, dialect, limit)) {
     try {
-      await mailer.send(message, from);
+      await mailer.send(message, from, await attachmentsOf(db, message.id));
       await db
         .updateTable('outbox')
         .set({ status: 'sent', sent_at: nowIso(), attempts: message.attempts + 1, locked_until: null, last_error: null })

@@ -9,17 +9,22 @@ export const PERMISSIONS = [
   'org:view', 'org:manage', 'users:manage', 'audit:view', 'projects:view', 'projects:manage',
   // The involvement register: staff see people in their units; involvement leads keep the register.
   'people:view', 'people:manage', 'opportunities:manage',
+  // Forums and meetings: staff see their units' series; leads and QI staff run them. Partners
+  // reach a series through being its member (a partner chair runs it too), not through a role.
+  'meetings:view', 'meetings:manage',
+  // The involvement dashboard: figures and charts for leadership, leads and QI staff.
+  'insights:view',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  lead: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'people:manage', 'opportunities:manage'],
-  qi_staff: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'opportunities:manage'],
+  lead: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'people:manage', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view'],
+  qi_staff: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view'],
   // Partners reach a project through being a member of its team, not through their unit role,
   // and their own register entry through its user_id.
   partner: [],
-  viewer: ['org:view', 'projects:view'],
+  viewer: ['org:view', 'projects:view', 'meetings:view', 'insights:view'],
 };
 
 export interface Grant {

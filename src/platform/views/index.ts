@@ -27,6 +27,10 @@ export function navigationFor(principal: Principal | null, currentPath: string):
   // The involvement hub (register, groups, recruitment, outreach, matching) for staff who see people.
   if (can(principal, 'people:view')) items.push({ href: '/involvement', text: t('nav.involvement') });
   items.push({ href: '/opportunities', text: t('nav.opportunities') });
+  // Forums and meetings: staff see their units' series, partners the series they belong to.
+  items.push({ href: '/meetings', text: t('nav.meetings') });
+  // The involvement dashboard for leadership, leads and QI staff.
+  if (can(principal, 'insights:view')) items.push({ href: '/insights', text: t('nav.insights') });
   // A partner's own profile, consents and history.
   if (principal.grants.some((g) => g.role === 'partner')) items.push({ href: '/my-involvement', text: t('nav.myInvolvement') });
   if (can(principal, 'org:view')) items.push({ href: '/org', text: t('nav.organisation') });
