@@ -4,7 +4,7 @@ import type { Generated, Selectable } from 'kysely';
 type Timestamp = string;
 /** A calendar date, YYYY-MM-DD. */
 type DateOnly = string;
-/** 0 or 1 (SQLite has no boolean). */
+/** 0 or 1 (SQLite has no boolean); columns with a database default are Generated (optional on insert). */
 type Flag = number;
 
 export const SERIES_KINDS = ['qi_forum', 'user_group', 'project_team', 'other'] as const;
@@ -53,11 +53,11 @@ export interface VenueTable {
   unit_id: number;
   name: string;
   address: string | null;
-  step_free: Flag;
-  hearing_loop: Flag;
-  parking: Flag;
-  public_transport: Flag;
-  quiet_room: Flag;
+  step_free: Generated<Flag>;
+  hearing_loop: Generated<Flag>;
+  parking: Generated<Flag>;
+  public_transport: Generated<Flag>;
+  quiet_room: Generated<Flag>;
   notes: string | null;
   created_at: Timestamp;
   archived_at: Timestamp | null;
@@ -96,12 +96,12 @@ export interface MeetingTable {
   venue_id: number | null;
   online_url: string | null;
   capacity: number | null;
-  status: (typeof MEETING_STATUSES)[number];
+  status: Generated<(typeof MEETING_STATUSES)[number]>;
   invitations_sent_at: Timestamp | null;
-  minutes_status: (typeof MINUTES_STATUSES)[number];
+  minutes_status: Generated<(typeof MINUTES_STATUSES)[number]>;
   minutes_approved_at: Timestamp | null;
   minutes_approved_in: number | null;
-  minutes_published: (typeof PUBLICATION)[number];
+  minutes_published: Generated<(typeof PUBLICATION)[number]>;
   attendance_taken_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -141,7 +141,7 @@ export interface InvitationTable {
   person_id: number | null;
   channel: 'email' | 'sms' | 'post' | 'phone' | null;
   token_hash: string | null;
-  response: RsvpResponse;
+  response: Generated<RsvpResponse>;
   access_needs: string | null;
   responded_at: Timestamp | null;
   sent_at: Timestamp | null;

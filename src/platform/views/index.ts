@@ -44,6 +44,21 @@ export function navigationFor(principal: Principal | null, currentPath: string):
 
 const FLASH_COOKIE = 'flash';
 
+let documents: nunjucks.Environment | undefined;
+
+/**
+ * Renders a template to a whole document outside any request: a file sent with a message (a
+ * large-print agenda, minutes) rather than a page, so no layout, navigation or CSRF token. The
+ * template carries its own styles, since it is opened from the person's inbox, not this site.
+ */
+export function renderDocument(template: string, data: Record<string, unknown>): string {
+  if (!documents) {
+    documents = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATE_PATHS), { autoescape: true, throwOnUndefined: false });
+    configureNunjucks(documents);
+  }
+  return documents.render(template, data);
+}
+
 export function configureNunjucks(env: nunjucks.Environment): void {
   env.addGlobal('t', t);
   // nunjucks' own trim uses a regex that is very slow on long indented HTML, and the nhsuk macros
