@@ -1,39 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../src/platform/db/index.ts';
-import { createMailer, deliverDue, enqueueEmail, MAX_ATTEMPTS } from '../../src/platform/outbox/index.ts';
+import { pruneOrphanFiles } from '../../src/platform/files/index.ts';
+import { createMailer, deliverDue, enqueueEmail, enqueueForPerson, MAX_ATTEMPTS } from '../../src/platform/outbox/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-
-interface Received {
-  to: string[];
-  data: string;
-}
-
-/** A real SMTP server on localhost; rejectAll makes every recipient fail. */
-async function startSmtp(options: { rejectAll?: boolean } = {}) {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (options.rejectAll) return cb(new Error('mailbox unavailable'));
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), data: Buffer.concat(chunks).toString('utf8') });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { received, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { startSmtp } from '../support/smtp.ts';
 
 describe('outbox delivery over SMTP', () => {
   let database: TestDatabase;
@@ -126,5 +96,61 @@ describe('outbox delivery over SMTP', () => {
     const files = readdirSync(`${database.dataDir}/mail`);
     expect(files).toHaveLength(1);
     expect(readFileSync(`${database.dataDir}/mail/${files[0]}`, 'utf8')).toContain('Subject: File me');
+  });
+
+  it('sends attachments with the email, storing a file sent to many people once', async () => {
+    const smtp = await startSmtp();
+    try {
+      const paper = Buffer.from('%PDF-1.4 minutes of the last meeting');
+      for (const to of ['a@example.org', 'b@example.org']) {
+        await enqueueEmail(h.db, {
+          idempotencyKey: `att-${to}`,
+          to,
+          subject: 'Papers',
+          text: 'Attached',
+          attachments: [
+            { filename: 'minutes.pdf', contentType: 'application/pdf', content: paper },
+            { filename: 'meeting.ics', contentType: 'text/calendar', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' },
+          ],
+        });
+      }
+      expect(await h.db.selectFrom('files').select('sha256').execute()).toHaveLength(2);
+      await deliverDue(h.db, h.dialect, createMailer({ smtpUrl: smtp.url, dataDir: database.dataDir }), 'x@example.org');
+      const mails = await smtp.parsed();
+      expect(mails).toHaveLength(2);
+      for (const mail of mails) {
+        expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([['minutes.pdf', 'application/pdf'], ['meeting.ics', 'text/calendar']]);
+        expect(mail.attachments[0]?.content.equals(paper)).toBe(true);
+      }
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('keeps attachments only on email: a letter lists its enclosures in words instead', async () => {
+    const now = new Date().toISOString();
+    const unit = await h.db.insertInto('org_units').values({ name: 'Trust', kind: 'trust', path: '/1/', created_at: now }).returning('id').executeTakeFirstOrThrow();
+    const person = { id: 0, preferred_channel: 'post' as const, format: 'large_print', email: 'p@example.org', phone: null, address: '1 Road', postcode: 'LU1 1AA' };
+    person.id = (
+      await h.db
+        .insertInto('people')
+        .values({ unit_id: unit.id, full_name: 'Pat Post', preferred_channel: 'post', format: 'large_print', email: 'p@example.org', address: '1 Road', postcode: 'LU1 1AA', relationship: 'carer', anonymity: 'full_name', payment_preference: 'none', status: 'active', created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const channel = await enqueueForPerson(h.db, { idempotencyKey: 'letter', person, subject: 'Papers', text: 'Enclosed: agenda', attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: 'x' }] });
+    expect(channel).toBe('post');
+    expect(await h.db.selectFrom('outbox_attachments').select('id').execute()).toHaveLength(0);
+  });
+
+  it('deletes stored files nothing points at any more, once they are an hour old', async () => {
+    await enqueueEmail(h.db, { idempotencyKey: 'old', to: 'a@example.org', subject: 's', text: 't', attachments: [{ filename: 'a.txt', contentType: 'text/plain', content: 'kept' }] });
+    await enqueueEmail(h.db, { idempotencyKey: 'gone', to: 'a@example.org', subject: 's', text: 't', attachments: [{ filename: 'b.txt', contentType: 'text/plain', content: 'orphan' }] });
+    await h.db.deleteFrom('outbox').where('idempotency_key', '=', 'gone').execute();
+    expect(await pruneOrphanFiles(h.db)).toBe(0); // too new: a request may still be writing its pointer
+    await h.db.updateTable('files').set({ created_at: new Date(Date.now() - 2 * 3_600_000).toISOString() }).execute();
+    expect(await pruneOrphanFiles(h.db)).toBe(1);
+    const left = await h.db.selectFrom('files').select('size').execute();
+    expect(left).toEqual([{ size: 4 }]);
   });
 });
