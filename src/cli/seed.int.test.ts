@@ -4,6 +4,7 @@ import { involvementShare } from '../features/projects/queries.ts';
 import { currentMonth, monthEnd } from '../features/projects/service.ts';
 import { analyse } from '../spc/index.ts';
 import { DEMO_PEOPLE } from './seed-involvement.ts';
+import { DEMO_FORUM } from './seed-meetings.ts';
 import { DEMO_ACCOUNTS, DEMO_MEASURE_VALUES, DEMO_PASSWORD, DEMO_PROJECTS, DEMO_TRUST_NAME } from './seed.ts';
 import { emptyDatabase, runCli, type CliDatabase } from './testing.ts';
 
@@ -37,7 +38,11 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
       for (const table of ['people', 'person_attributes', 'person_status_history', 'consents', 'groups', 'group_members', 'recruitment_campaigns', 'campaign_candidates', 'recruitment_work', 'outreach_events', 'opportunities', 'opportunity_attributes', 'matches', 'involvement_activities', 'outbox'] as const) {
         involvement[table] = Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
       }
-      return { units, accounts, qi, involvement };
+      const meetings: Record<string, number> = {};
+      for (const table of ['venues', 'meeting_series', 'series_members', 'meetings', 'agenda_items', 'attendance', 'meeting_actions'] as const) {
+        meetings[table] = Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+      }
+      return { units, accounts, qi, involvement, meetings };
     } finally {
       await h.close();
     }
@@ -204,6 +209,35 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     }
   });
 
+  it('adds a year of the Tower Hamlets QI Forum: co-chairs, project slots, growing attendance, minutes, actions and the next meeting', async () => {
+    expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
+    const h = database.open();
+    try {
+      const series = await h.db.selectFrom('meeting_series').selectAll().executeTakeFirstOrThrow();
+      expect(series).toMatchObject({ name: DEMO_FORUM.name, kind: 'qi_forum' });
+      const chairs = await h.db.selectFrom('series_members').select(['user_id', 'person_id']).where('series_id', '=', series.id).where('role', '=', 'co_chair').execute();
+      // A member of staff and a person with lived experience co-chair.
+      expect(chairs.filter((c) => c.user_id !== null)).toHaveLength(1);
+      expect(chairs.filter((c) => c.person_id !== null)).toHaveLength(1);
+      const meetings = await h.db.selectFrom('meetings').selectAll().where('series_id', '=', series.id).orderBy('starts_at').execute();
+      const now = new Date().toISOString();
+      expect(meetings.filter((m) => m.starts_at > now).length).toBeGreaterThanOrEqual(1);
+      for (const m of meetings) expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', minute: 'numeric', weekday: 'short' }).format(new Date(m.starts_at))).toBe('Tue 14:00');
+      const partnersAt = async (meetingId: number) =>
+        (await h.db.selectFrom('attendance').select('id').where('meeting_id', '=', meetingId).where('status', '=', 'present').where('role', 'in', ['service_user', 'carer']).execute()).length;
+      const held = meetings.filter((m) => m.ends_at < now);
+      expect(await partnersAt(held.at(-1)!.id)).toBeGreaterThan(await partnersAt(held[0]!.id));
+      expect(held.filter((m) => m.minutes_status === 'approved').every((m) => m.minutes_approved_in !== null)).toBe(true);
+      const slots = await h.db.selectFrom('agenda_items').select('project_id').where('kind', '=', 'project_slot').execute();
+      expect(slots.length).toBeGreaterThanOrEqual(held.length);
+      const today = now.slice(0, 10);
+      const overdue = await h.db.selectFrom('meeting_actions').select('id').where('status', '=', 'open').where('due_on', '<', today).execute();
+      expect(overdue.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('gives accounts that sign in with the published demo password', async () => {
     expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
     const t = await createTestApp({ database });
@@ -233,6 +267,7 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     expect(again.stdout).toContain('already there');
     expect(await snapshot()).toEqual(before);
     expect(before.involvement.people).toBe(DEMO_PEOPLE.length);
+    expect(before.meetings.meetings).toBeGreaterThan(10);
   });
 
   it('puts the demo under the trust that is already there', async () => {

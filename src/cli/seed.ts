@@ -7,6 +7,7 @@ import { nowIso, type Db } from '../platform/db/index.ts';
 import type { InvolvementLevel, MemberRole, OrgUnit, Role, Stage, UnitKind } from '../platform/db/types.ts';
 import { withDatabase } from './database.ts';
 import { seedInvolvementDemo } from './seed-involvement.ts';
+import { seedMeetingsDemo } from './seed-meetings.ts';
 import { CliError, describeDatabase, say } from './io.ts';
 
 /** One published password for every demo account: the demo is for trying Alongside, never for real data. */
@@ -319,11 +320,13 @@ export interface SeedReport {
   projectsCreated: number;
   /** People added to the demo involvement register (0 when it was already there). */
   peopleCreated: number;
+  /** Meetings of the demo forum added (0 when it was already there). */
+  meetingsCreated: number;
 }
 
 /** Adds what is missing of the demo organisation; running it again adds nothing. */
 export async function seedDemo(db: Db): Promise<SeedReport> {
-  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0, peopleCreated: 0 };
+  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0, peopleCreated: 0, meetingsCreated: 0 };
   let trust = await rootUnit(db);
   if (!trust) {
     trust = await insertUnit(db, { name: DEMO_TRUST_NAME, kind: 'trust', parentId: null }, nowIso());
@@ -370,6 +373,8 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
   }
   // The involvement register, its group, recruitment, outreach and opportunities (seed-involvement.ts).
   report.peopleCreated = await seedInvolvementDemo(db, units, users);
+  // The Tower Hamlets QI Forum: a year of meetings, attendance, minutes and actions (seed-meetings.ts).
+  report.meetingsCreated = await seedMeetingsDemo(db, units, users);
   return report;
 }
 
@@ -381,10 +386,10 @@ export async function seedCommand(config: Config, flags: { demo?: boolean }): Pr
   await withDatabase(config, async ({ db }) => {
     const report = await seedDemo(db);
     say(`Database: ${describeDatabase(config.databaseUrl)}`);
-    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0 && report.peopleCreated === 0) {
+    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0 && report.peopleCreated === 0 && report.meetingsCreated === 0) {
       say(`The demo organisation is already there under ${report.trust}; nothing was added.`);
     } else {
-      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s), ${report.peopleCreated} people in the involvement register.`);
+      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s), ${report.peopleCreated} people in the involvement register, ${report.meetingsCreated} forum meeting(s).`);
     }
     say('');
     say('Demo accounts:');
