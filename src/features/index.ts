@@ -20,6 +20,9 @@ import peopleRoutes from './people/routes.ts';
 import peopleImportRoutes from './people-import/routes.ts';
 import peopleApiRoutes from './people/api.ts';
 import opportunitiesApiRoutes from './opportunities/api.ts';
+import meetingsRoutes from './meetings/routes.ts';
+import invitationsRoutes from './invitations/routes.ts';
+import minutesRoutes from './minutes/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -44,4 +47,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(peopleImportRoutes);
   await app.register(peopleApiRoutes);
   await app.register(opportunitiesApiRoutes);
+  await app.register(meetingsRoutes);
+  await app.register(invitationsRoutes);
+  await app.register(minutesRoutes);
 }

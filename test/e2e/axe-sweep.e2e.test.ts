@@ -20,7 +20,7 @@ type Visitor = (typeof VISITORS)[number];
 const NOT_PAGES = [/^\/api\//, /^\/(assets|css|js|public)\//, /^\/(health|ready)$/, /\.(csv|xlsx|json)$/];
 
 /** Downloads whose URL does not say so; the sweep checks they answer something other than HTML. */
-const DOWNLOADS = new Set(['/admin/users/:id/export', '/people/:id/export']);
+const DOWNLOADS = new Set(['/admin/users/:id/export', '/people/:id/export', '/meetings/:id/papers/:paperId']);
 
 /**
  * Pages the sweep cannot reach, each with the reason. Keep this as short as possible: a page
@@ -37,6 +37,10 @@ const ALSO_AS: [string, Visitor][] = [
   ['/opportunities', 'anonymous'],
   ['/opportunities/:id', 'anonymous'],
   ['/opportunities/:id/interest-form', 'anonymous'],
+  // The answer link of a meeting invitation, opened from the message without signing in.
+  ['/rsvp/:token', 'anonymous'],
+  // Minutes published to everyone, read without signing in.
+  ['/minutes/:id', 'anonymous'],
 ];
 
 /** Valid single-use tokens, so the token pages show their form rather than "link expired". */

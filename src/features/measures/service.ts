@@ -160,6 +160,25 @@ export async function listMeasures(ctx: ServiceContext, projectId: number): Prom
   };
 }
 
+/**
+ * The project's latest chart, for a page elsewhere (a project slot on a forum agenda): the measure
+ * whose data was most recently added to (by the latest date it has), drawn small with its summary
+ * and table rows; null when no measure has data. A project the user may not see is a 404.
+ */
+export async function latestChart(ctx: ServiceContext, projectId: number, chartId = `project-${projectId}-latest-chart`): Promise<{ measure: Measure; chart: ChartView; href: string } | null> {
+  const access = await projectAccess(ctx, projectId, 'view');
+  const measures = await q.measuresOfProject(ctx.db, access.project.id);
+  const points = await q.pointsOfMeasures(ctx.db, measures.map((m) => m.id));
+  let latest: { measure: Measure; last: string } | undefined;
+  for (const measure of measures) {
+    const last = points.get(measure.id)?.at(-1)?.period;
+    if (last && (!latest || last > latest.last)) latest = { measure, last };
+  }
+  if (!latest) return null;
+  const { measure } = latest;
+  return { measure, chart: chartView(measure, points.get(measure.id) ?? [], { id: chartId, size: 'small' }), href: `/projects/${access.project.id}/measures/${measure.id}` };
+}
+
 /** Only the project and whether the user may change it (for the "add a measure" form). */
 export async function projectForMeasures(ctx: ServiceContext, projectId: number, need: 'view' | 'edit'): Promise<{ project: Project; canEdit: boolean }> {
   const access = await projectAccess(ctx, projectId, need);
@@ -591,3 +610,8 @@ export async function apiChart(ctx: ServiceContext, measureId: number): Promise<
 
 /** The schemas and endpoints the API and its OpenAPI document use. */
 export { createMeasureSchema, DATA_POINTS_BODY_LIMIT, MEASURES_API, updateMeasureSchema } from './schemas.ts';
+
+// The chart helpers, for other features that draw SPC or run charts of their own figures (the
+// involvement dashboard): analyse, summarise and draw exactly as the measure pages do.
+export { analyseMeasure, ruleWords, summarise, type MeasureForChart, type PointForChart } from './chart.ts';
+export { chartSvg, formatValue } from './chart-svg.ts';

@@ -304,6 +304,44 @@ export async function involvementHistory(db: Executor, person: Pick<Person, 'id'
   return { matches, projects, groups, activities, totalMinutes: Number(total?.minutes ?? 0), minutesThisYear: Number(thisYear?.minutes ?? 0) };
 }
 
+/**
+ * For subject access: the meetings the person was invited to (and their reply), their attendance and
+ * the actions they own, whether recorded against their register entry or their linked account.
+ */
+export async function meetingRecordsOf(db: Executor, person: Pick<Person, 'id' | 'user_id'>) {
+  // Their linked account's rows too; -1 matches no account when there is none.
+  const userId = person.user_id ?? -1;
+  const [invitations, attendance, actions] = await Promise.all([
+    db
+      .selectFrom('invitations as i')
+      .innerJoin('meetings as m', 'm.id', 'i.meeting_id')
+      .innerJoin('meeting_series as s', 's.id', 'm.series_id')
+      .select(['i.id', 's.name as series', 'm.title as meeting', 'm.starts_at', 'i.channel', 'i.sent_at', 'i.response', 'i.access_needs', 'i.responded_at'])
+      .where((eb) => eb.or([eb('i.person_id', '=', person.id), eb('i.user_id', '=', userId)]))
+      .orderBy('m.starts_at', 'desc')
+      .limit(HISTORY_LIMIT)
+      .execute(),
+    db
+      .selectFrom('attendance as a')
+      .innerJoin('meetings as m', 'm.id', 'a.meeting_id')
+      .innerJoin('meeting_series as s', 's.id', 'm.series_id')
+      .select(['a.id', 's.name as series', 'm.title as meeting', 'm.starts_at', 'a.status', 'a.role', 'a.recorded_at'])
+      .where((eb) => eb.or([eb('a.person_id', '=', person.id), eb('a.user_id', '=', userId)]))
+      .orderBy('m.starts_at', 'desc')
+      .limit(HISTORY_LIMIT)
+      .execute(),
+    db
+      .selectFrom('meeting_actions as ma')
+      .innerJoin('meeting_series as s', 's.id', 'ma.series_id')
+      .select(['ma.id', 's.name as series', 'ma.description', 'ma.due_on', 'ma.status', 'ma.created_at', 'ma.completed_at'])
+      .where((eb) => eb.or([eb('ma.owner_person_id', '=', person.id), eb('ma.owner_user_id', '=', userId)]))
+      .orderBy('ma.id', 'desc')
+      .limit(HISTORY_LIMIT)
+      .execute(),
+  ]);
+  return { invitations, attendance, actions_owned: actions };
+}
+
 /** What an activity may be for: the person's own projects, groups and opportunities they took up. */
 export async function activityChoices(db: Executor, person: Pick<Person, 'id' | 'user_id'>) {
   const [projects, groups, opportunities] = await Promise.all([

@@ -766,6 +766,11 @@ async function eraseRow(trx: Transaction<Database>, personId: number): Promise<v
   await trx.updateTable('involvement_activities').set({ description: '' }).where('person_id', '=', personId).execute();
   await trx.updateTable('project_members').set({ display_name: null }).where('person_id', '=', personId).where('user_id', 'is', null).execute();
   await trx.deleteFrom('outbox').where('person_id', '=', personId).where('status', '=', 'pending').execute();
+  // Meetings: attendance stays (counted by role) without them; their invitations, memberships and action ownership go.
+  await trx.updateTable('attendance').set({ person_id: null, invitation_id: null }).where('person_id', '=', personId).execute();
+  await trx.deleteFrom('invitations').where('person_id', '=', personId).execute();
+  await trx.deleteFrom('series_members').where('person_id', '=', personId).execute();
+  await trx.updateTable('meeting_actions').set({ owner_person_id: null }).where('owner_person_id', '=', personId).execute();
 }
 
 /** Erases a person from the register (people:manage), after the lead confirms. */
@@ -780,7 +785,7 @@ export async function erasePerson(ctx: ServiceContext, id: number, raw: unknown)
 
 /** Everything held about a person, as one JSON document (without the audit of it). */
 async function personDocument(db: Db, person: Person) {
-  const [unit, attributes, consents, statuses, history, equality, auditRows, outreach] = await Promise.all([
+  const [unit, attributes, consents, statuses, history, equality, auditRows, outreach, meetings] = await Promise.all([
     unitById(db, person.unit_id),
     q.attributesOf(db, [person.id]),
     q.consentLog(db, person.id),
@@ -789,6 +794,7 @@ async function personDocument(db: Db, person: Person) {
     q.equalityOf(db, person.id),
     db.selectFrom('audit_log').select(['at', 'action', 'details']).where('entity_type', '=', 'person').where('entity_id', '=', String(person.id)).orderBy('id').execute(),
     person.outreach_event_id ? db.selectFrom('outreach_events').select(['title', 'on_date']).where('id', '=', person.outreach_event_id).executeTakeFirst() : undefined,
+    q.meetingRecordsOf(db, person),
   ]);
   return {
     person: { ...person, unit: unit?.name ?? null },
@@ -798,6 +804,7 @@ async function personDocument(db: Db, person: Person) {
     equality_monitoring: equality ?? null,
     outreach_event: outreach ?? null,
     involvement: history,
+    meetings,
     audit_about_this_record: auditRows,
   };
 }

@@ -7,6 +7,7 @@ import { t } from '../../platform/i18n/index.ts';
 import { can } from '../../platform/rbac/index.ts';
 import projectsApiRoutes from './api.ts';
 import { monthSchema, PARTNER_ROLES, portfolioQuerySchema, type PortfolioQuery } from './schemas.ts';
+import * as meetings from '../meetings/service.ts';
 import * as opportunities from '../opportunities/service.ts';
 import * as projects from './service.ts';
 
@@ -252,7 +253,9 @@ export default async function projectsRoutes(app: FastifyInstance): Promise<void
   app.get('/projects/:id', async (request, reply) => {
     const p = await projects.getProject(request.ctx, idParam(request));
     const wanted = await opportunities.opportunitiesForProject(request.ctx, p.project.id);
+    const forumVisits = await meetings.forumVisits(request.ctx, p.project.id);
     return reply.page(`${V}/project.njk`, {
+      forumVisits,
       opportunities: wanted.opportunities.map((o) => ({ ...o, closesOn: day(o.closesOn) })),
       canAskPartner: wanted.canAsk,
       pageTitle: p.project.title,
