@@ -8,7 +8,8 @@
  *     and content type that (a) returned.
  * Both are measured in the same run on the same machine, so the ratio a/b means something where
  * absolute requests/sec do not. Between the SPC bench and (a), bench/portfolio.ts times the
- * portfolio page and a measure page with 500 projects on SQLite and PostgreSQL (`--no-postgres`
+ * portfolio page and a measure page with 500 projects, then bench/insights.ts the involvement
+ * dashboard with 5,000 projects and 2,000 meetings, on SQLite and PostgreSQL (`--no-postgres`
  * leaves PostgreSQL out). Budgets: bench/README.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +24,7 @@ import autocannon, { type Result } from 'autocannon';
 import { createAdmin } from '../src/features/users/service.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { benchInsights, describeInsightsBench, INSIGHTS_ITERATIONS, INSIGHTS_WARMUP, insightsWithinBudget } from './insights.ts';
 import { benchPeopleImport, describePeopleImportBench, importWithinBudget } from './people-import.ts';
 import { benchPortfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP, describePortfolioBench, withinBudget } from './portfolio.ts';
 import { benchSpc, describeSpcBench, SPC_BUDGET_POINTS_PER_SECOND } from './spc.ts';
@@ -127,6 +129,12 @@ async function main(): Promise<void> {
   const portfolio = await benchPortfolio({ postgres: !args['no-postgres'] });
   for (const line of describePortfolioBench(portfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP)) write(line);
   if (!withinBudget(portfolio.results)) process.exitCode = 1;
+  write('');
+
+  // The involvement dashboard for a trust with 5,000 projects and 2,000 meetings, in this process, on both databases (bench/insights.ts).
+  const insights = await benchInsights({ postgres: !args['no-postgres'] });
+  for (const line of describeInsightsBench(insights, INSIGHTS_ITERATIONS, INSIGHTS_WARMUP)) write(line);
+  if (!insightsWithinBudget(insights.results)) process.exitCode = 1;
   write('');
 
   // Importing a 100,000-row register through the people-import service, each database in its own process (bench/people-import.ts).

@@ -23,6 +23,7 @@ import opportunitiesApiRoutes from './opportunities/api.ts';
 import meetingsRoutes from './meetings/routes.ts';
 import invitationsRoutes from './invitations/routes.ts';
 import minutesRoutes from './minutes/routes.ts';
+import insightsRoutes from './insights/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -50,4 +51,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(meetingsRoutes);
   await app.register(invitationsRoutes);
   await app.register(minutesRoutes);
+  await app.register(insightsRoutes);
 }

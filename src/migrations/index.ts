@@ -7,6 +7,7 @@ import * as m007 from './007_involvement_register.ts';
 import * as m008 from './008_involvement_indexes.ts';
 import * as m009 from './009_people_imports.ts';
 import * as m010 from './010_meetings.ts';
+import * as m011 from './011_insights_indexes.ts';
 import * as m012 from './012_meeting_people_once.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
@@ -19,5 +20,6 @@ export const migrations: Record<string, Migration> = {
   '008_involvement_indexes': m008,
   '009_people_imports': m009,
   '010_meetings': m010,
+  '011_insights_indexes': m011,
   '012_meeting_people_once': m012,
 };

@@ -14,7 +14,7 @@ describe('the words of the involvement feature', () => {
       ...CANDIDATE_STAGES.map((s) => `involvement.stages.${s}`),
       ...['email', 'sms', 'post', 'phone'].map((c) => `involvement.channels.${c}`),
       ...FORMATS.map((f) => `involvement.formats.${f}`),
-      ...['register', 'import', 'groups', 'recruitment', 'outreach', 'opportunities', 'messages', 'equality'].flatMap((l) => [
+      ...['register', 'import', 'groups', 'recruitment', 'outreach', 'opportunities', 'messages', 'equality', 'insights'].flatMap((l) => [
         `involvement.hub.links.${l}.heading`,
         `involvement.hub.links.${l}.description`,
       ]),

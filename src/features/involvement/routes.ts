@@ -33,6 +33,7 @@ const HUB_LINKS = [
   { href: '/opportunities', key: 'opportunities', manage: false },
   { href: '/involvement/messages', key: 'messages', manage: true },
   { href: '/people/equality', key: 'equality', manage: true },
+  { href: '/insights', key: 'insights', manage: false },
 ] as const;
 
 function dashboardView(d: involvement.Dashboard, unitId: number | undefined) {

@@ -18,6 +18,7 @@ import {
   patchProjectSchema,
   registerSearchSchema,
   updateProjectSchema,
+  WITH_INPUT_LEVELS,
   type MemberJson,
   type PortfolioQuery,
   type ProjectJson,
@@ -169,6 +170,63 @@ export async function involvementShare(ctx: ServiceContext, opts: { unitId?: num
   const prefixes = unit ? [unit.path] : scopePaths(principal, 'projects:view');
   const { total, withInput } = await q.involvementShare(ctx.db, { prefixes, ...monthEnd(month) });
   return { month, unitId: unit?.id ?? null, total, withInput, percentage: total === 0 ? null : Math.round((withInput * 1000) / total) / 10 };
+}
+
+/** The month before a YYYY-MM month. */
+function monthBefore(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** Most months one series may cover (five years). */
+export const SHARE_MONTHS_MAX = 60;
+
+/**
+ * involvementShare for each of the `months` months up to and including `through` (default this
+ * month), oldest first: the same numbers, from one query rather than one a month (the dashboard's
+ * p chart). Same permission and unit rules as involvementShare.
+ */
+export async function involvementShareByMonth(ctx: ServiceContext, opts: { unitId?: number; months: number; through?: string }): Promise<InvolvementShare[]> {
+  const principal = requirePermission(ctx.principal, 'projects:view');
+  const through = opts.through ?? currentMonth();
+  if (!monthSchema.safeParse(through).success) throw ValidationError.one('month', 'errors.projects.monthInvalid');
+  if (through > currentMonth()) throw ValidationError.one('month', 'errors.projects.monthInFuture');
+  if (!Number.isSafeInteger(opts.months) || opts.months < 1 || opts.months > SHARE_MONTHS_MAX) throw ValidationError.one('months', 'errors.projects.monthInvalid');
+  const unit = opts.unitId ? await visibleUnit(ctx, principal, opts.unitId) : undefined;
+  const prefixes = unit ? [unit.path] : scopePaths(principal, 'projects:view');
+  const months: string[] = [through];
+  while (months.length < opts.months) months.unshift(monthBefore(months[0] as string));
+  const counts = await q.involvementShareByMonth(ctx.db, { prefixes, months: months.map((month) => ({ month, ...monthEnd(month) })) });
+  return counts.map(({ month, total, withInput }) => ({
+    month,
+    unitId: unit?.id ?? null,
+    total,
+    withInput,
+    percentage: total === 0 ? null : Math.round((withInput * 1000) / total) / 10,
+  }));
+}
+
+export type CountedProject = q.CountedProjectRow & { withInput: boolean };
+
+/**
+ * The projects involvementShare counts for a month (open at its end), by id, a page at a time:
+ * each with its stage and involvement level then, whether a partner was in the team then, and so
+ * whether it had service-user or carer input. Same permission and unit rules as involvementShare.
+ */
+export async function involvementShareProjects(
+  ctx: ServiceContext,
+  opts: { unitId?: number; month: string; after?: number; limit?: number },
+): Promise<{ projects: CountedProject[]; nextAfter: number | null }> {
+  const principal = requirePermission(ctx.principal, 'projects:view');
+  if (!monthSchema.safeParse(opts.month).success) throw ValidationError.one('month', 'errors.projects.monthInvalid');
+  if (opts.month > currentMonth()) throw ValidationError.one('month', 'errors.projects.monthInFuture');
+  const unit = opts.unitId ? await visibleUnit(ctx, principal, opts.unitId) : undefined;
+  const prefixes = unit ? [unit.path] : scopePaths(principal, 'projects:view');
+  const limit = opts.limit ?? PAGE_SIZE;
+  const after = opts.after !== undefined && isRecordId(opts.after) ? opts.after : undefined;
+  const rows = await q.involvementShareProjects(ctx.db, { prefixes, ...monthEnd(opts.month), after, limit: limit + 1 });
+  const projects = rows.slice(0, limit).map((r) => ({ ...r, withInput: r.has_partner === 1 || (WITH_INPUT_LEVELS as readonly string[]).includes(r.level_at) }));
+  return { projects, nextAfter: rows.length > limit ? (projects[projects.length - 1]?.id ?? null) : null };
 }
 
 // ---- One project
