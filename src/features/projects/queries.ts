@@ -323,6 +323,32 @@ export interface ShareWindow {
   endDate: string;
 }
 
+type ProjectScope = ExpressionBuilder<Database, 'projects' | 'org_units'>;
+
+/** A project's stage or involvement level just before the month end: the latest history row before it. */
+function valueAsAt(eb: ProjectScope, field: 'stage' | 'involvement_level', w: Pick<ShareWindow, 'endInstant'>) {
+  return eb
+    .selectFrom('project_history')
+    .select('project_history.value')
+    .whereRef('project_history.project_id', '=', 'projects.id')
+    .where('project_history.field', '=', field)
+    .where('project_history.changed_at', '<', w.endInstant)
+    .orderBy('project_history.changed_at', 'desc')
+    .orderBy('project_history.id', 'desc')
+    .limit(1);
+}
+
+/** A service-user or carer partner in the team at the month end (joined by then, not yet left). */
+function partnerAsAt(eb: ProjectScope, w: Pick<ShareWindow, 'endDate'>) {
+  return eb
+    .selectFrom('project_members')
+    .select('project_members.id')
+    .whereRef('project_members.project_id', '=', 'projects.id')
+    .where('project_members.role', 'in', [...PARTNER_ROLES])
+    .where('project_members.joined_on', '<', w.endDate)
+    .where((e) => e.or([e('project_members.left_on', 'is', null), e('project_members.left_on', '>=', w.endDate)]));
+}
+
 /**
  * Projects open at the end of a month, and how many of them had service-user or carer input then.
  * A project's stage and involvement level "as at" the month end are the latest values recorded in
@@ -331,25 +357,8 @@ export interface ShareWindow {
  */
 export async function involvementShare(db: Db, w: ShareWindow): Promise<{ total: number; withInput: number }> {
   if (w.prefixes.length === 0) return { total: 0, withInput: 0 };
-  type ProjectScope = ExpressionBuilder<Database, 'projects' | 'org_units'>;
-  const asAt = (eb: ProjectScope, field: 'stage' | 'involvement_level') =>
-    eb
-      .selectFrom('project_history')
-      .select('project_history.value')
-      .whereRef('project_history.project_id', '=', 'projects.id')
-      .where('project_history.field', '=', field)
-      .where('project_history.changed_at', '<', w.endInstant)
-      .orderBy('project_history.changed_at', 'desc')
-      .orderBy('project_history.id', 'desc')
-      .limit(1);
-  const partnerThen = (eb: ProjectScope) =>
-    eb
-      .selectFrom('project_members')
-      .select('project_members.id')
-      .whereRef('project_members.project_id', '=', 'projects.id')
-      .where('project_members.role', 'in', [...PARTNER_ROLES])
-      .where('project_members.joined_on', '<', w.endDate)
-      .where((e) => e.or([e('project_members.left_on', 'is', null), e('project_members.left_on', '>=', w.endDate)]));
+  const asAt = (eb: ProjectScope, field: 'stage' | 'involvement_level') => valueAsAt(eb, field, w);
+  const partnerThen = (eb: ProjectScope) => partnerAsAt(eb, w);
 
   const atMonthEnd = db
     .selectFrom('projects')
@@ -548,25 +557,8 @@ export interface CountedProjectRow {
  */
 export async function involvementShareProjects(db: Db, w: ShareWindow & { after?: number; limit: number }): Promise<CountedProjectRow[]> {
   if (w.prefixes.length === 0) return [];
-  type ProjectScope = ExpressionBuilder<Database, 'projects' | 'org_units'>;
-  const asAt = (eb: ProjectScope, field: 'stage' | 'involvement_level') =>
-    eb
-      .selectFrom('project_history')
-      .select('project_history.value')
-      .whereRef('project_history.project_id', '=', 'projects.id')
-      .where('project_history.field', '=', field)
-      .where('project_history.changed_at', '<', w.endInstant)
-      .orderBy('project_history.changed_at', 'desc')
-      .orderBy('project_history.id', 'desc')
-      .limit(1);
-  const partnerThen = (eb: ProjectScope) =>
-    eb
-      .selectFrom('project_members')
-      .select('project_members.id')
-      .whereRef('project_members.project_id', '=', 'projects.id')
-      .where('project_members.role', 'in', [...PARTNER_ROLES])
-      .where('project_members.joined_on', '<', w.endDate)
-      .where((e) => e.or([e('project_members.left_on', 'is', null), e('project_members.left_on', '>=', w.endDate)]));
+  const asAt = (eb: ProjectScope, field: 'stage' | 'involvement_level') => valueAsAt(eb, field, w);
+  const partnerThen = (eb: ProjectScope) => partnerAsAt(eb, w);
   let atMonthEnd = db
     .selectFrom('projects')
     .innerJoin('org_units', 'org_units.id', 'projects.unit_id')
