@@ -236,6 +236,23 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     } finally {
       await h.close();
     }
+
+    // The forum's pages and the dashboard show it: the service-user co-chair sees the forum, leadership the charts.
+    const t = await createTestApp({ database });
+    try {
+      const partner = new Browser(t.app);
+      await partner.signIn('service-user@demo.example.org', DEMO_PASSWORD);
+      const meetings = await partner.get('/meetings');
+      expect(meetings.statusCode).toBe(200);
+      expect(meetings.body).toContain(DEMO_FORUM.name);
+      const viewer = new Browser(t.app);
+      await viewer.signIn('viewer@demo.example.org', DEMO_PASSWORD);
+      const dashboard = await viewer.get('/insights');
+      expect(dashboard.statusCode).toBe(200);
+      expect(dashboard.body.match(/<svg/g)?.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await t.close();
+    }
   });
 
   it('gives accounts that sign in with the published demo password', async () => {
