@@ -112,7 +112,8 @@ describe('the lead sends invitations, and a carer answers from the email without
     await page.keyboard.type('Captions on the screen, please');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
-    await page.waitForLoadState('load');
+    // The answer posts back to the same address: wait for the new page's heading, not the old page's load.
+    await page.getByRole('heading', { level: 1, name: 'Thank you' }).waitFor();
     expect(await h1(page)).toBe('Thank you');
     expect(await page.locator('.nhsuk-panel').textContent()).toContain('We will see you online.');
     await expectAccessible(page);
