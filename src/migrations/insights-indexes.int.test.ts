@@ -1,15 +1,9 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import * as m011 from './011_insights_indexes.ts';
+import { indexesOn as indexesOnDb } from '../../test/support/db.ts';
 
-async function indexesOn(t: TestApp, table: string): Promise<string[]> {
-  const rows =
-    t.db.dialect === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`.execute(t.db.db)
-      : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = ${table} and schemaname = current_schema()`.execute(t.db.db);
-  return rows.rows.map((r) => r.name);
-}
+import * as m011 from './011_insights_indexes.ts';
+const indexesOn = (t: TestApp, table: string): Promise<string[]> => indexesOnDb(t.db, table);
 
 describe('011_insights_indexes', () => {
   let t: TestApp;

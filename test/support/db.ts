@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type DbHandle, type Dialect } from '../../src/platform/db/index.ts';
 import { MIGRATION_LOCK, migrateToLatest } from '../../src/platform/db/migrate.ts';
@@ -63,4 +64,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The names of the indexes on a table, on either database (for migration tests). */
+export async function indexesOn(h: DbHandle, table: string): Promise<string[]> {
+  const rows =
+    h.dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = ${table}`.execute(h.db)
+      : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = ${table} and schemaname = current_schema()`.execute(h.db);
+  return rows.rows.map((r) => r.name);
 }
