@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { indexesOn as indexesOnDb } from '../../test/support/db.ts';
-
 import * as m008 from './008_involvement_indexes.ts';
+
 const indexesOn = (t: TestApp, table: string): Promise<string[]> => indexesOnDb(t.db, table);
 
 describe('008_involvement_indexes', () => {
