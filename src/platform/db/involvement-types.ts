@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** The involvement register (migration 007). Vocabularies here are the codes stored in the database. */
 type Timestamp = string;
@@ -65,6 +65,8 @@ export interface PersonTable {
   updated_at: Timestamp;
   /** Set when the person was erased: personal fields are blanked, the row keeps counts right. */
   erased_at: Timestamp | null;
+  /** The finance system's payee or supplier number (migration 013); never bank details. */
+  payee_reference: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PersonAttributeTable {

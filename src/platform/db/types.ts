@@ -1,9 +1,11 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { InvolvementDatabase } from './involvement-types.ts';
 import type { MeetingDatabase } from './meeting-types.ts';
+import type { PaymentDatabase } from './payment-types.ts';
 
 export * from './involvement-types.ts';
 export * from './meeting-types.ts';
+export * from './payment-types.ts';
 
 /** Timestamps are UTC ISO-8601 strings on both databases, so they sort and compare the same way. */
 type Timestamp = string;
@@ -11,7 +13,8 @@ type Timestamp = string;
 export const UNIT_KINDS = ['trust', 'directorate', 'borough', 'team', 'service'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
-export const ROLES = ['admin', 'lead', 'qi_staff', 'partner', 'viewer'] as const;
+/** finance records payments and exports; a budget holder gives claims over the threshold a second approval. */
+export const ROLES = ['admin', 'lead', 'qi_staff', 'partner', 'viewer', 'finance', 'budget_holder'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface OrgUnitTable {
@@ -120,7 +123,7 @@ export interface RateLimitTable {
   count: number;
 }
 
-export interface Database extends QiDatabase, InvolvementDatabase, MeetingDatabase {
+export interface Database extends QiDatabase, InvolvementDatabase, MeetingDatabase, PaymentDatabase {
   rate_limits: RateLimitTable;
   org_units: OrgUnitTable;
   users: UserTable;

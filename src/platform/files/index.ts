@@ -39,6 +39,7 @@ export async function pruneOrphanFiles(db: Kysely<Database>): Promise<number> {
       eb.and([
         eb.not(eb.exists(eb.selectFrom('meeting_papers').select('meeting_papers.id').whereRef('meeting_papers.file_sha256', '=', 'files.sha256'))),
         eb.not(eb.exists(eb.selectFrom('outbox_attachments').select('outbox_attachments.id').whereRef('outbox_attachments.file_sha256', '=', 'files.sha256'))),
+        eb.not(eb.exists(eb.selectFrom('claim_receipts').select('claim_receipts.id').whereRef('claim_receipts.file_sha256', '=', 'files.sha256'))),
       ]),
     )
     .executeTakeFirst();

@@ -14,17 +14,24 @@ export const PERMISSIONS = [
   'meetings:view', 'meetings:manage',
   // The involvement dashboard: figures and charts for leadership, leads and QI staff.
   'insights:view',
+  // Expenses and involvement payments: leads make and approve claims in their units; a budget
+  // holder gives large claims a second approval; finance pays and exports (payable lines only, no
+  // health details); admins set the rates. A partner reaches their own claims through their
+  // register entry's user_id, not through a role.
+  'claims:manage', 'claims:second_approval', 'finance:pay', 'rates:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  lead: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'people:manage', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view'],
+  lead: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'people:manage', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view', 'claims:manage'],
   qi_staff: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view'],
   // Partners reach a project through being a member of its team, not through their unit role,
   // and their own register entry through its user_id.
   partner: [],
   viewer: ['org:view', 'projects:view', 'meetings:view', 'insights:view'],
+  finance: ['finance:pay'],
+  budget_holder: ['claims:second_approval'],
 };
 
 export interface Grant {

@@ -12,6 +12,8 @@ const root = (p: string): string => fileURLToPath(new URL(`../../../${p}`, impor
 
 export const TEMPLATE_PATHS = [root('views'), root('src/features'), root('node_modules/nhsuk-frontend/dist')];
 
+const PAYMENT_PERMISSIONS = ['claims:manage', 'claims:second_approval', 'finance:pay', 'rates:manage'] as const;
+
 export interface NavItem {
   href: string;
   text: string;
@@ -31,8 +33,13 @@ export function navigationFor(principal: Principal | null, currentPath: string):
   items.push({ href: '/meetings', text: t('nav.meetings') });
   // The involvement dashboard for leadership, leads and QI staff.
   if (can(principal, 'insights:view')) items.push({ href: '/insights', text: t('nav.insights') });
-  // A partner's own profile, consents and history.
-  if (principal.grants.some((g) => g.role === 'partner')) items.push({ href: '/my-involvement', text: t('nav.myInvolvement') });
+  // Expenses and involvement payments: claims, approvals, finance and rates, by what each may do.
+  if (PAYMENT_PERMISSIONS.some((p) => can(principal, p))) items.push({ href: '/payments', text: t('nav.payments') });
+  // A partner's own profile, consents and history, and their own claims.
+  if (principal.grants.some((g) => g.role === 'partner')) {
+    items.push({ href: '/my-involvement', text: t('nav.myInvolvement') });
+    items.push({ href: '/my-claims', text: t('nav.myClaims') });
+  }
   if (can(principal, 'org:view')) items.push({ href: '/org', text: t('nav.organisation') });
   if (can(principal, 'users:manage')) items.push({ href: '/admin/users', text: t('nav.users') });
   if (can(principal, 'audit:view')) items.push({ href: '/admin/audit', text: t('nav.audit') });
