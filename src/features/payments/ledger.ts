@@ -48,12 +48,13 @@ export async function postPaid(db: Db, line: { id: number; personId: number }, p
 }
 
 /** Reverses one entry exactly (the database allows one reversal per entry; reversals are not reversed). */
-export async function postReversal(db: Db, entryId: number, reason: string, by: number | null, paidOn: string | null = null): Promise<LedgerEntry> {
+export async function postReversal(db: Db, entryId: number, reason: string, by: number | null): Promise<LedgerEntry> {
   const entry = await q.entryById(db, entryId);
   if (!entry || entry.kind === 'reversal') throw ValidationError.one('entry', t('errors.payments.cannotReverse'));
   if (await q.isReversed(db, entryId)) throw ValidationError.one('entry', t('errors.payments.alreadyReversed'));
   return q.insertEntry(db, {
     claimLineId: entry.claim_line_id, personId: entry.person_id, kind: 'reversal', amountPence: -entry.amount_pence,
-    reversesId: entry.id, paidOn: entry.kind === 'paid' ? paidOn : null, reason, createdBy: by,
+    // A reversed payment keeps its payment date, so it cancels in the same tax year.
+    reversesId: entry.id, paidOn: entry.paid_on, reason, createdBy: by,
   });
 }

@@ -54,3 +54,17 @@ export async function entriesOfLine(db: Db, claimLineId: number): Promise<Ledger
 export async function isReversed(db: Db, entryId: number): Promise<boolean> {
   return (await db.selectFrom('ledger_entries').select('id').where('reverses_id', '=', entryId).executeTakeFirst()) !== undefined;
 }
+
+/**
+ * Involvement payments (time, in money or vouchers) paid to a person between two dates, net of
+ * reversed payments. Expenses are refunds, not income, so they do not count.
+ */
+export async function timePaidBetween(db: Db, personId: number, from: string, to: string): Promise<number> {
+  const row = await db.selectFrom('ledger_entries as e')
+    .innerJoin('claim_lines as l', 'l.id', 'e.claim_line_id')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('e.amount_pence'), eb.val(0)).as('total'))
+    .where('e.person_id', '=', personId).where('l.kind', '=', 'time')
+    .where('e.paid_on', '>=', from).where('e.paid_on', '<=', to)
+    .executeTakeFirstOrThrow();
+  return -Number(row.total);
+}

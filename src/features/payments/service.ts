@@ -9,3 +9,4 @@ export { priceExpense, priceTime, type Priced } from './pricing.ts';
 export { balanceOf, lineBalance, postOwed, postPaid, postReversal, type Payment } from './ledger.ts';
 export { taxYear, taxYearOf, type TaxYear } from './tax-year.ts';
 export { expenseRateOn, paymentSettings, timeRateOn } from './queries.ts';
+export { taxLevel, taxYearStatus, type TaxLevel, type TaxYearStatus } from './tax-status.ts';
