@@ -24,6 +24,7 @@ import meetingsRoutes from './meetings/routes.ts';
 import invitationsRoutes from './invitations/routes.ts';
 import minutesRoutes from './minutes/routes.ts';
 import insightsRoutes from './insights/routes.ts';
+import financeRoutes from './finance/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -52,4 +53,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(invitationsRoutes);
   await app.register(minutesRoutes);
   await app.register(insightsRoutes);
+  await app.register(financeRoutes);
 }
