@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Browser, createTestApp } from '../../test/support/app.ts';
 import { involvementShare } from '../features/projects/queries.ts';
-import { currentMonth, monthEnd } from '../features/projects/service.ts';
+import { taxYearOf } from '../features/payments/service.ts';
+import { currentMonth, londonDate, monthEnd } from '../features/projects/service.ts';
 import { analyse } from '../spc/index.ts';
 import { DEMO_PEOPLE } from './seed-involvement.ts';
 import { DEMO_FORUM } from './seed-meetings.ts';
@@ -42,7 +43,11 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
       for (const table of ['venues', 'meeting_series', 'series_members', 'meetings', 'agenda_items', 'attendance', 'meeting_actions'] as const) {
         meetings[table] = Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
       }
-      return { units, accounts, qi, involvement, meetings };
+      const payments: Record<string, number> = {};
+      for (const table of ['time_rates', 'expense_rates', 'cost_centres', 'claims', 'claim_lines', 'ledger_entries'] as const) {
+        payments[table] = Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+      }
+      return { units, accounts, qi, involvement, meetings, payments };
     } finally {
       await h.close();
     }
@@ -255,6 +260,70 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     }
   });
 
+  it('adds rates, settings and a year of the forum attendees\' claims, so the dashboard charts how promptly they were paid', async () => {
+    expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
+    const h = database.open();
+    try {
+      const rates = await h.db.selectFrom('time_rates').select(['activity_kind', 'basis', 'amount_pence']).where('activity_kind', '=', 'meeting').orderBy('basis').execute();
+      expect(rates).toEqual([
+        { activity_kind: 'meeting', basis: 'full_day', amount_pence: 10_000 },
+        { activity_kind: 'meeting', basis: 'half_day', amount_pence: 5_000 },
+        { activity_kind: 'meeting', basis: 'hour', amount_pence: 2_000 },
+      ]);
+      const expenses = new Map((await h.db.selectFrom('expense_rates').selectAll().execute()).map((r) => [r.category, r]));
+      expect(expenses.get('mileage')?.pence_per_mile).toBe(45);
+      expect(expenses.get('parking')?.limit_pence).toBe(1_000);
+      expect(expenses.get('taxi')).toMatchObject({ limit_pence: 4_000, needs_approval: 1 });
+      expect(expenses.get('public_transport')?.limit_pence).toBeNull();
+      expect((await h.db.selectFrom('payment_settings').select('target_days').executeTakeFirstOrThrow()).target_days).toBe(14);
+      const trust = await h.db.selectFrom('org_units').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
+      expect((await h.db.selectFrom('cost_centres').select('unit_id').execute()).map((c) => c.unit_id)).toEqual([trust.id]);
+
+      const claims = await h.db.selectFrom('claims').selectAll().execute();
+      expect(claims.every((c) => c.meeting_id !== null && c.attendance_id !== null)).toBe(true);
+      const paid = claims.filter((c) => c.paid_at !== null);
+      expect(paid.length).toBeGreaterThan(claims.length / 2);
+      const days = (c: (typeof claims)[number]) => (Date.parse((c.paid_at ?? '').slice(0, 10)) - Date.parse(c.activity_date)) / 86_400_000;
+      // Mostly within the 14-day target, some late.
+      expect(paid.filter((c) => days(c) <= 14).length).toBeGreaterThan(paid.length / 2);
+      expect(paid.some((c) => days(c) > 14)).toBe(true);
+      expect(claims.some((c) => c.status === 'submitted')).toBe(true);
+      // Each claim's total is the sum of its lines; one payment was reversed and paid again.
+      for (const c of claims) {
+        const lines = await h.db.selectFrom('claim_lines').select('amount_pence').where('claim_id', '=', c.id).execute();
+        expect(lines.reduce((s, l) => s + l.amount_pence, 0)).toBe(c.total_pence);
+      }
+      expect(await h.db.selectFrom('ledger_entries').select('id').where('kind', '=', 'reversal').execute()).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
+
+    const t = await createTestApp({ database });
+    try {
+      const lead = new Browser(t.app);
+      await lead.signIn('lead@demo.example.org', DEMO_PASSWORD);
+      const dashboard = await lead.get('/insights');
+      expect(dashboard.statusCode).toBe(200);
+      expect(dashboard.body).toContain('<title id="insights-days-to-pay-title">');
+      expect(dashboard.body).toContain('<title id="insights-paid-within-title">');
+      const months = dashboard.body.slice(dashboard.body.indexOf('id="promptness-days-data"'));
+      expect(months.match(/href="\/payments\/paid\?month=/g)?.length).toBeGreaterThanOrEqual(24);
+      const overdue = await lead.get('/payments/overdue');
+      expect(overdue.statusCode).toBe(200);
+      expect(overdue.body).toContain('Waiting for approval');
+      expect(overdue.body).toContain('Finance, to pay it');
+      // The service-user partner has a statement of what she was paid.
+      const partner = new Browser(t.app);
+      await partner.signIn('service-user@demo.example.org', DEMO_PASSWORD);
+      const statement = await partner.get(`/my-claims/statement/${taxYearOf(londonDate()).startYear}`);
+      expect(statement.statusCode).toBe(200);
+      expect(statement.body).toContain('Rahima Khatun');
+      expect(statement.body).toContain('id="statement-data"');
+    } finally {
+      await t.close();
+    }
+  });
+
   it('gives accounts that sign in with the published demo password', async () => {
     expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
     const t = await createTestApp({ database });
@@ -285,6 +354,7 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     expect(await snapshot()).toEqual(before);
     expect(before.involvement.people).toBe(DEMO_PEOPLE.length);
     expect(before.meetings.meetings).toBeGreaterThan(10);
+    expect(before.payments.claims).toBeGreaterThan(20);
   });
 
   it('puts the demo under the trust that is already there', async () => {

@@ -8,6 +8,7 @@ import type { InvolvementLevel, MemberRole, OrgUnit, Role, Stage, UnitKind } fro
 import { withDatabase } from './database.ts';
 import { seedInvolvementDemo } from './seed-involvement.ts';
 import { seedMeetingsDemo } from './seed-meetings.ts';
+import { seedPaymentsDemo } from './seed-payments.ts';
 import { CliError, describeDatabase, say } from './io.ts';
 
 /** One published password for every demo account: the demo is for trying Alongside, never for real data. */
@@ -322,11 +323,13 @@ export interface SeedReport {
   peopleCreated: number;
   /** Meetings of the demo forum added (0 when it was already there). */
   meetingsCreated: number;
+  /** Expense and payment claims for the forum's attendees added (0 when they were already there). */
+  claimsCreated: number;
 }
 
 /** Adds what is missing of the demo organisation; running it again adds nothing. */
 export async function seedDemo(db: Db): Promise<SeedReport> {
-  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0, peopleCreated: 0, meetingsCreated: 0 };
+  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0, peopleCreated: 0, meetingsCreated: 0, claimsCreated: 0 };
   let trust = await rootUnit(db);
   if (!trust) {
     trust = await insertUnit(db, { name: DEMO_TRUST_NAME, kind: 'trust', parentId: null }, nowIso());
@@ -375,6 +378,8 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
   report.peopleCreated = await seedInvolvementDemo(db, units, users);
   // The Tower Hamlets QI Forum: a year of meetings, attendance, minutes and actions (seed-meetings.ts).
   report.meetingsCreated = await seedMeetingsDemo(db, units, users);
+  // Rates, settings and a year of the forum attendees' claims, paid, late, waiting and reversed (seed-payments.ts).
+  report.claimsCreated = await seedPaymentsDemo(db, units, users, trust);
   return report;
 }
 
@@ -386,10 +391,10 @@ export async function seedCommand(config: Config, flags: { demo?: boolean }): Pr
   await withDatabase(config, async ({ db }) => {
     const report = await seedDemo(db);
     say(`Database: ${describeDatabase(config.databaseUrl)}`);
-    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0 && report.peopleCreated === 0 && report.meetingsCreated === 0) {
+    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0 && report.peopleCreated === 0 && report.meetingsCreated === 0 && report.claimsCreated === 0) {
       say(`The demo organisation is already there under ${report.trust}; nothing was added.`);
     } else {
-      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s), ${report.peopleCreated} people in the involvement register, ${report.meetingsCreated} forum meeting(s).`);
+      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s), ${report.peopleCreated} people in the involvement register, ${report.meetingsCreated} forum meeting(s), ${report.claimsCreated} expense claim(s).`);
     }
     say('');
     say('Demo accounts:');

@@ -25,6 +25,7 @@ import invitationsRoutes from './invitations/routes.ts';
 import minutesRoutes from './minutes/routes.ts';
 import insightsRoutes from './insights/routes.ts';
 import financeRoutes from './finance/routes.ts';
+import paymentReportsRoutes from './payment-reports/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -54,4 +55,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(minutesRoutes);
   await app.register(insightsRoutes);
   await app.register(financeRoutes);
+  await app.register(paymentReportsRoutes);
 }

@@ -15,6 +15,8 @@ describe('the words of the involvement dashboard', () => {
       ...INVOLVEMENT_LEVELS.map((l) => `involvement.${l}.name`),
       ...ACTIVITY_KINDS.map((k) => `people.activityKinds.${k}`),
       ...['improvement', 'concern', 'neutral_high', 'neutral_low', 'none'].map((c) => `charts.specialCause.${c}`),
+      // The promptness charts' captions, named by which chart.
+      ...['days', 'within'].map((k) => `insights.promptness.${k}.tableCaption`),
     ]);
   });
 });

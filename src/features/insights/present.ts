@@ -187,10 +187,119 @@ export function attendanceChart(d: Pick<Dashboard, 'meetings' | 'period'>) {
   return { title, svg, problem: analysis.ok ? null : analysis.problem, summary, table, totals: { ...totals, present } };
 }
 
+/** The median days from activity to payment, month by month: a run chart; fewer days is better. */
+function daysToPayMeasure(): MeasureForChart {
+  return { id: 0, name: t('insights.promptness.days.measureName'), chart: 'run', direction: 'decrease', target: null, baseline_points: null, screen_moving_ranges: false, unit_label: t('insights.promptness.days.axis') };
+}
+
+/** The share of claims paid within the target days, month by month: a p chart; up is better. */
+function withinTargetMeasure(): MeasureForChart {
+  return { id: 0, name: t('insights.promptness.within.measureName'), chart: 'p', direction: 'increase', target: null, baseline_points: null, screen_moving_ranges: false, unit_label: null };
+}
+
+const daysText = (n: number): string => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(n);
+
+/**
+ * Promptness of payment (issue 8): the median days from activity to payment (run chart) and the
+ * share paid within the trust's target days (p chart), by the London month claims were paid, each
+ * with its summary and data table. A month's figures link to the claims paid in it for those who
+ * may open them (claims:manage or finance:pay); others see the counts only.
+ */
+export function promptnessCharts(d: Pick<Dashboard, 'promptness' | 'unit' | 'paymentLinks'>) {
+  const { months, targetDays } = d.promptness;
+  const charted = months.filter((m) => m.paid > 0);
+  const dash = t('charts.table.none');
+  const monthCell = (month: string): Cell =>
+    d.paymentLinks ? { text: monthText(month), href: withUnit('/payments/paid', { month }, d.unit), hidden: t('insights.promptness.monthLinkHidden') } : { text: monthText(month) };
+  const latest = charted[charted.length - 1];
+  const tooFew = t('insights.promptness.tooFew');
+
+  // 1. Median days to pay: a run chart.
+  const daysMeasure = daysToPayMeasure();
+  const daysPoints: PointForChart[] = charted.map((m, i) => ({ id: i, period: shortMonthText(m.month), value: m.medianDays ?? 0, denominator: null, excluded: false, rebase: false, note: null }));
+  const daysAnalysis = charted.length >= 2 ? analyseMeasure(daysMeasure, daysPoints) : ({ ok: false, problem: tooFew } as const);
+  const daysSummary: string[] = [];
+  if (!latest) daysSummary.push(t('insights.promptness.nonePaid', { count: months.length }));
+  else daysSummary.push(t('insights.promptness.days.sentence', { month: monthText(latest.month), count: latest.paid, median: daysText(latest.medianDays ?? 0) }));
+  if (daysAnalysis.ok) {
+    daysSummary.push(...summarise(daysMeasure, daysAnalysis.result).slice(0, -1));
+    const last = daysAnalysis.result.points[daysAnalysis.result.points.length - 1];
+    if (last) daysSummary.push(t('insights.promptness.days.centre', { centre: daysText(last.centre) }));
+  }
+  const daysByMonth = new Map(charted.map((m, i) => [m.month, daysAnalysis.ok ? daysAnalysis.result.points[i] : undefined]));
+  const daysTable: Table = {
+    head: [
+      { text: t('insights.promptness.columns.month') },
+      { text: t('insights.promptness.columns.paid'), numeric: true },
+      { text: t('insights.promptness.columns.median'), numeric: true },
+      { text: t('charts.table.centre'), numeric: true },
+    ],
+    rows: months.map((m) => {
+      const p = daysByMonth.get(m.month);
+      return [monthCell(m.month), num(count(m.paid)), num(m.medianDays === null ? dash : daysText(m.medianDays)), num(p ? daysText(p.centre) : dash)];
+    }),
+  };
+  const daysTitle = t('insights.promptness.days.chartTitle');
+  const daysSvg = daysAnalysis.ok
+    ? chartSvg({ id: 'insights-days-to-pay', title: daysTitle, description: daysSummary.join(' '), result: daysAnalysis.result, improvement: 'decrease', percent: false, target: null, baseline: null, axisLabel: daysMeasure.unit_label, size: 'full' })
+    : null;
+
+  // 2. Paid within the target days: a p chart.
+  const withinMeasure = withinTargetMeasure();
+  const withinPoints: PointForChart[] = charted.map((m, i) => ({ id: i, period: shortMonthText(m.month), value: m.withinTarget, denominator: m.paid, excluded: false, rebase: false, note: null }));
+  const withinAnalysis = charted.length >= 2 ? analyseMeasure(withinMeasure, withinPoints) : ({ ok: false, problem: tooFew } as const);
+  const withinSummary: string[] = [];
+  if (!latest) withinSummary.push(t('insights.promptness.nonePaid', { count: months.length }));
+  else withinSummary.push(t('insights.promptness.within.sentence', { month: monthText(latest.month), within: count(latest.withinTarget), paid: count(latest.paid), percent: formatValue(latest.withinTarget / latest.paid, true), days: targetDays }));
+  if (withinAnalysis.ok) {
+    withinSummary.push(...summarise(withinMeasure, withinAnalysis.result).slice(0, -1));
+    const last = withinAnalysis.result.points[withinAnalysis.result.points.length - 1];
+    if (last) withinSummary.push(t('insights.promptness.within.centre', { centre: formatValue(last.centre, true) }));
+  }
+  const withinByMonth = new Map(charted.map((m, i) => [m.month, withinAnalysis.ok ? withinAnalysis.result.points[i] : undefined]));
+  const withinTable: Table = {
+    head: [
+      { text: t('insights.promptness.columns.month') },
+      { text: t('insights.promptness.columns.within', { count: targetDays }), numeric: true },
+      { text: t('insights.promptness.columns.paid'), numeric: true },
+      { text: t('insights.promptness.columns.percent'), numeric: true },
+      { text: t('charts.table.centre'), numeric: true },
+      { text: t('charts.table.lower'), numeric: true },
+      { text: t('charts.table.upper'), numeric: true },
+      { text: t('charts.table.specialCause') },
+    ],
+    rows: months.map((m) => {
+      const p = withinByMonth.get(m.month);
+      const special = p?.special_cause ?? null;
+      return [
+        monthCell(m.month),
+        num(count(m.withinTarget)),
+        num(count(m.paid)),
+        num(m.paid ? formatValue(m.withinTarget / m.paid, true) : dash),
+        num(p ? formatValue(p.centre, true) : dash),
+        num(p && p.lower !== null ? formatValue(p.lower, true) : dash),
+        num(p && p.upper !== null ? formatValue(p.upper, true) : dash),
+        special ? { text: `${t(`charts.specialCause.${special}`)} (${ruleWords(p?.rules ?? [])})`, classes: 'app-special' } : { text: p ? t('charts.specialCause.none') : dash },
+      ];
+    }),
+  };
+  const withinTitle = t('insights.promptness.within.chartTitle', { count: targetDays });
+  const withinSvg = withinAnalysis.ok
+    ? chartSvg({ id: 'insights-paid-within', title: withinTitle, description: withinSummary.join(' '), result: withinAnalysis.result, improvement: 'increase', percent: true, target: null, baseline: null, axisLabel: null, size: 'full' })
+    : null;
+
+  return {
+    targetDays,
+    days: { title: daysTitle, svg: daysSvg, problem: daysAnalysis.ok ? null : daysAnalysis.problem, summary: daysSummary, table: daysTable },
+    within: { title: withinTitle, svg: withinSvg, problem: withinAnalysis.ok ? null : withinAnalysis.problem, summary: withinSummary, table: withinTable },
+  };
+}
+
 /** Everything the dashboard page shows. */
 export function dashboardView(d: Dashboard) {
   const share = shareChart(d.share, d.unit);
   const attendance = attendanceChart(d);
+  const promptness = promptnessCharts(d);
   const totalMinutes = [...d.minutesByMonth.values()].reduce((a, m) => a + m.minutes, 0);
   const latest = d.share[d.share.length - 1];
   return {
@@ -212,9 +321,16 @@ export function dashboardView(d: Dashboard) {
       { key: 'meetingsHeld', value: count(d.meetings.length), label: t('insights.figures.meetingsHeld', { count: d.period }), href: '#attendance-data' },
       { key: 'peopleActive', value: count(d.peopleActive), label: t('insights.figures.peopleActive'), href: d.registerHref },
       { key: 'hours', value: hoursText(totalMinutes), label: t('insights.figures.hours', { count: d.period }), href: '#monthly' },
+      {
+        key: 'overdueClaims',
+        value: count(d.promptness.overdue),
+        label: t('insights.figures.overdueClaims', { count: d.promptness.targetDays }),
+        href: d.paymentLinks ? withUnit('/payments/overdue', {}, d.unit) : null,
+      },
     ],
     share,
     attendance,
+    promptness,
     monthly: {
       head: [{ text: t('insights.monthly.columns.month') }, { text: t('insights.monthly.columns.meetings'), numeric: true }, { text: t('insights.monthly.columns.hours'), numeric: true }],
       rows: d.months.map((month) => [

@@ -4,6 +4,7 @@ import type { OrgUnit } from '../../platform/db/types.ts';
 import { NotFoundError } from '../../platform/errors/index.ts';
 import { can, requirePermission, scopePaths, type Principal } from '../../platform/rbac/index.ts';
 import { nameFor, personHref } from '../groups/service.ts';
+import { mayOpenPaymentLists, promptness, type Promptness } from '../payment-reports/service.ts';
 import { unitById, unitsUnder } from '../org/service.ts';
 import {
   currentMonth,
@@ -97,6 +98,10 @@ export interface Dashboard {
   peopleActive: number;
   /** The register filtered to active people, when the user may open it. */
   registerHref: string | null;
+  /** Promptness of payment: claims paid each month, the median days to pay and how many within target; claims overdue now. */
+  promptness: Promptness;
+  /** Whether the user may open the claims behind the promptness figures (claims:manage or finance:pay); otherwise counts only. */
+  paymentLinks: boolean;
 }
 
 /**
@@ -110,12 +115,13 @@ export async function dashboard(ctx: ServiceContext, query: DashboardQuery, at: 
   const months = monthsUpTo(currentMonth(at), period);
   const first = monthSpan(months[0] as string);
   const last = monthSpan(months[months.length - 1] as string);
-  const [share, meetings, actions, peopleActive, minutes] = await Promise.all([
+  const [share, meetings, actions, peopleActive, minutes, paid] = await Promise.all([
     involvementShareByMonth(ctx, { months: period, through: months[months.length - 1] as string, ...(s.unit ? { unitId: s.unit.id } : {}) }),
     q.meetingsHeld(ctx.db, { prefixes: s.prefixes, from: first.fromInstant, to: at.toISOString() }),
     q.actionCounts(ctx.db, { prefixes: s.prefixes, today: londonDate(at) }),
     q.activePeople(ctx.db, s.prefixes),
     q.minutesByMonth(ctx.db, { prefixes: s.prefixes, fromDate: first.fromDate, toDate: last.toDate }),
+    promptness(ctx.db, { prefixes: s.prefixes, months }, at),
   ]);
   const meetingsByMonth = new Map<string, number>();
   const held = meetings.map((m) => ({ ...m, day: londonDate(new Date(m.starts_at)) }));
@@ -135,6 +141,9 @@ export async function dashboard(ctx: ServiceContext, query: DashboardQuery, at: 
     actions,
     peopleActive,
     registerHref: registerHref(s.principal, s.unit),
+    promptness: paid,
+    // Links only when the lists would hold every claim counted: the user pays or approves in every unit counted.
+    paymentLinks: s.prefixes.every((path) => mayOpenPaymentLists(s.principal, { path })),
   };
 }
 
