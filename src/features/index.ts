@@ -24,6 +24,7 @@ import meetingsRoutes from './meetings/routes.ts';
 import invitationsRoutes from './invitations/routes.ts';
 import minutesRoutes from './minutes/routes.ts';
 import insightsRoutes from './insights/routes.ts';
+import paymentsRoutes from './payments/routes.ts';
 import financeRoutes from './finance/routes.ts';
 import paymentReportsRoutes from './payment-reports/routes.ts';
 
@@ -54,6 +55,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(invitationsRoutes);
   await app.register(minutesRoutes);
   await app.register(insightsRoutes);
+  await app.register(paymentsRoutes);
   await app.register(financeRoutes);
   await app.register(paymentReportsRoutes);
 }
