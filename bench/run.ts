@@ -9,8 +9,9 @@
  * Both are measured in the same run on the same machine, so the ratio a/b means something where
  * absolute requests/sec do not. Between the SPC bench and (a), bench/portfolio.ts times the
  * portfolio page and a measure page with 500 projects, then bench/insights.ts the involvement
- * dashboard with 5,000 projects and 2,000 meetings, on SQLite and PostgreSQL (`--no-postgres`
- * leaves PostgreSQL out). Budgets: bench/README.md.
+ * dashboard with 5,000 projects and 2,000 meetings, then bench/payments.ts the payments pages and a
+ * finance export with 100,000 claims, on SQLite and PostgreSQL (`--no-postgres` leaves PostgreSQL
+ * out). Budgets: bench/README.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,6 +26,7 @@ import { createAdmin } from '../src/features/users/service.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import { benchInsights, describeInsightsBench, INSIGHTS_ITERATIONS, INSIGHTS_WARMUP, insightsWithinBudget } from './insights.ts';
+import { benchPayments, describePaymentsBench, PAYMENTS_ITERATIONS, PAYMENTS_WARMUP, paymentsWithinBudget } from './payments.ts';
 import { benchPeopleImport, describePeopleImportBench, importWithinBudget } from './people-import.ts';
 import { benchPortfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP, describePortfolioBench, withinBudget } from './portfolio.ts';
 import { benchSpc, describeSpcBench, SPC_BUDGET_POINTS_PER_SECOND } from './spc.ts';
@@ -135,6 +137,12 @@ async function main(): Promise<void> {
   const insights = await benchInsights({ postgres: !args['no-postgres'] });
   for (const line of describeInsightsBench(insights, INSIGHTS_ITERATIONS, INSIGHTS_WARMUP)) write(line);
   if (!insightsWithinBudget(insights.results)) process.exitCode = 1;
+  write('');
+
+  // The payments pages and one finance export for a trust with 100,000 claims, in this process, on both databases (bench/payments.ts).
+  const payments = await benchPayments({ postgres: !args['no-postgres'] });
+  for (const line of describePaymentsBench(payments, PAYMENTS_ITERATIONS, PAYMENTS_WARMUP)) write(line);
+  if (!paymentsWithinBudget(payments.results)) process.exitCode = 1;
   write('');
 
   // Importing a 100,000-row register through the people-import service, each database in its own process (bench/people-import.ts).

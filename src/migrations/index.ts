@@ -10,6 +10,7 @@ import * as m010 from './010_meetings.ts';
 import * as m011 from './011_insights_indexes.ts';
 import * as m012 from './012_meeting_people_once.ts';
 import * as m013 from './013_payments.ts';
+import * as m014 from './014_payments_indexes.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '011_insights_indexes': m011,
   '012_meeting_people_once': m012,
   '013_payments': m013,
+  '014_payments_indexes': m014,
 };
