@@ -25,6 +25,7 @@ import invitationsRoutes from './invitations/routes.ts';
 import minutesRoutes from './minutes/routes.ts';
 import insightsRoutes from './insights/routes.ts';
 import paymentsRoutes from './payments/routes.ts';
+import claimsRoutes from './claims/routes.ts';
 import financeRoutes from './finance/routes.ts';
 import paymentReportsRoutes from './payment-reports/routes.ts';
 
@@ -56,6 +57,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(minutesRoutes);
   await app.register(insightsRoutes);
   await app.register(paymentsRoutes);
+  await app.register(claimsRoutes);
   await app.register(financeRoutes);
   await app.register(paymentReportsRoutes);
 }

@@ -12,6 +12,7 @@ import { t } from '../../platform/i18n/index.ts';
 import { can, requireSignedIn, type Principal } from '../../platform/rbac/index.ts';
 import { renderDocument } from '../../platform/views/index.ts';
 import { chosenPerson, dayText, nameFor, parse, personPicker } from '../groups/service.ts';
+import { draftClaimsForMeeting } from '../claims/service.ts';
 import { londonDayText, londonTimeText, meetingAccess, seriesAccess, seriesScope, type MeetingAccess, type SeriesAccess } from '../meetings/service.ts';
 import { unitById, unitsUnder } from '../org/service.ts';
 import { londonDate } from '../projects/service.ts';
@@ -257,6 +258,8 @@ export async function saveAttendance(ctx: ServiceContext, meetingId: number, raw
       ]);
     }
     await q.markAttendanceTaken(trx, meetingId, at);
+    // A draft expense claim for each person present who wants payment (claims feature).
+    await draftClaimsForMeeting(trx, meetingId, principal.userId);
     const totals = countsByRole(chosen).totals;
     await audit(trx, auditContext(ctx), { action: 'attendance.taken', entityType: 'meeting', entityId: meetingId, details: { ...totals, changed } });
     return { present: totals.present };
@@ -289,6 +292,7 @@ export async function addWalkIn(ctx: ServiceContext, meetingId: number, raw: unk
       if (e?.attendanceId != null) {
         await q.updateAttendance(trx, e.attendanceId, { status: 'present', role: input.walkInRole ?? e.role, invitationId: e.invitationId, recordedBy: principal.userId, at });
         await auditAttendance(trx, ctx, e, meetingId, 'attendance.updated', ['status']);
+        await draftClaimsForMeeting(trx, meetingId, principal.userId);
         return;
       }
       const userId = e?.userId ?? null;
@@ -296,6 +300,7 @@ export async function addWalkIn(ctx: ServiceContext, meetingId: number, raw: unk
         meetingId, invitationId: e?.invitationId ?? null, userId, personId: userId == null ? person.id : (e?.personId ?? null), walkInName: null, role, status: 'present', recordedBy: principal.userId, at,
       });
       await audit(trx, auditContext(ctx), { action: 'attendance.walk_in_added', entityType: 'person', entityId: person.id, subjectUserId: person.user_id, details: { meetingId, attendanceId: id } });
+      await draftClaimsForMeeting(trx, meetingId, principal.userId);
     });
     return nameFor(principal, { ...person, person_unit_path: unitPath });
   }

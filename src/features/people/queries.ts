@@ -342,6 +342,46 @@ export async function meetingRecordsOf(db: Executor, person: Pick<Person, 'id' |
   return { invitations, attendance, actions_owned: actions };
 }
 
+/**
+ * For subject access: the person's expense and payment claims, their lines and receipts (names and
+ * sizes, not the files) and every ledger entry about them (issue 8). A person's own claims are few,
+ * so they are not cut short.
+ */
+export async function claimRecordsOf(db: Executor, personId: number) {
+  const [claims, lines, receipts, ledger] = await Promise.all([
+    db
+      .selectFrom('claims as c')
+      .innerJoin('org_units as u', 'u.id', 'c.unit_id')
+      .select(['c.id', 'u.name as unit', 'c.activity_kind', 'c.activity_date', 'c.description', 'c.meeting_id', 'c.project_id', 'c.preference', 'c.status', 'c.total_pence', 'c.created_at', 'c.submitted_at', 'c.decided_at', 'c.second_decided_at', 'c.paid_at'])
+      .where('c.person_id', '=', personId)
+      .orderBy('c.activity_date', 'desc')
+      .orderBy('c.id', 'desc')
+      .execute(),
+    db
+      .selectFrom('claim_lines as l')
+      .innerJoin('claims as c', 'c.id', 'l.claim_id')
+      .select(['l.id', 'l.claim_id', 'l.kind', 'l.category', 'l.description', 'l.quantity', 'l.amount_pence', 'l.status', 'l.reason', 'l.decided_at', 'l.created_at'])
+      .where('c.person_id', '=', personId)
+      .orderBy('l.id')
+      .execute(),
+    db
+      .selectFrom('claim_receipts as r')
+      .innerJoin('claim_lines as l', 'l.id', 'r.claim_line_id')
+      .innerJoin('claims as c', 'c.id', 'l.claim_id')
+      .select(['r.id', 'r.claim_line_id', 'r.filename', 'r.content_type', 'r.size', 'r.created_at'])
+      .where('c.person_id', '=', personId)
+      .orderBy('r.id')
+      .execute(),
+    db
+      .selectFrom('ledger_entries')
+      .select(['id', 'claim_line_id', 'kind', 'amount_pence', 'reverses_id', 'paid_on', 'method', 'reference', 'created_at'])
+      .where('person_id', '=', personId)
+      .orderBy('id')
+      .execute(),
+  ]);
+  return { claims, lines, receipts, ledger };
+}
+
 /** What an activity may be for: the person's own projects, groups and opportunities they took up. */
 export async function activityChoices(db: Executor, person: Pick<Person, 'id' | 'user_id'>) {
   const [projects, groups, opportunities] = await Promise.all([

@@ -771,6 +771,13 @@ async function eraseRow(trx: Transaction<Database>, personId: number): Promise<v
   await trx.deleteFrom('invitations').where('person_id', '=', personId).execute();
   await trx.deleteFrom('series_members').where('person_id', '=', personId).execute();
   await trx.updateTable('meeting_actions').set({ owner_person_id: null }).where('owner_person_id', '=', personId).execute();
+  // Claims and the ledger are money records: they stay, on the anonymised row, without the words
+  // that could say who the person was (descriptions, notes) or the receipts, which may show a name.
+  const claimIds = trx.selectFrom('claims').select('id').where('person_id', '=', personId);
+  const lineIds = trx.selectFrom('claim_lines').select('id').where('claim_id', 'in', claimIds);
+  await trx.deleteFrom('claim_receipts').where('claim_line_id', 'in', lineIds).execute();
+  await trx.updateTable('claim_lines').set({ description: null }).where('claim_id', 'in', claimIds).execute();
+  await trx.updateTable('claims').set({ description: '' }).where('person_id', '=', personId).execute();
 }
 
 /** Erases a person from the register (people:manage), after the lead confirms. */
@@ -785,7 +792,7 @@ export async function erasePerson(ctx: ServiceContext, id: number, raw: unknown)
 
 /** Everything held about a person, as one JSON document (without the audit of it). */
 async function personDocument(db: Db, person: Person) {
-  const [unit, attributes, consents, statuses, history, equality, auditRows, outreach, meetings] = await Promise.all([
+  const [unit, attributes, consents, statuses, history, equality, auditRows, outreach, meetings, claims] = await Promise.all([
     unitById(db, person.unit_id),
     q.attributesOf(db, [person.id]),
     q.consentLog(db, person.id),
@@ -795,6 +802,7 @@ async function personDocument(db: Db, person: Person) {
     db.selectFrom('audit_log').select(['at', 'action', 'details']).where('entity_type', '=', 'person').where('entity_id', '=', String(person.id)).orderBy('id').execute(),
     person.outreach_event_id ? db.selectFrom('outreach_events').select(['title', 'on_date']).where('id', '=', person.outreach_event_id).executeTakeFirst() : undefined,
     q.meetingRecordsOf(db, person),
+    q.claimRecordsOf(db, person.id),
   ]);
   return {
     person: { ...person, unit: unit?.name ?? null },
@@ -805,6 +813,7 @@ async function personDocument(db: Db, person: Person) {
     outreach_event: outreach ?? null,
     involvement: history,
     meetings,
+    claims,
     audit_about_this_record: auditRows,
   };
 }

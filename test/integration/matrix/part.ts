@@ -74,6 +74,21 @@ export async function insertPerson(
   return person;
 }
 
+/**
+ * The matrix partner's own register entry (people.user_id = the partner's account). An account
+ * links to one entry, so the parts that need it share it: the first to ask makes it.
+ */
+export async function partnerPerson(t: TestApp, org: MatrixFixture['org'], users: MatrixFixture['users']): Promise<Person> {
+  const existing = await t.db.db.selectFrom('people').selectAll().where('user_id', '=', users.partner).executeTakeFirst();
+  return (
+    existing ??
+    insertPerson(t, {
+      unit_id: org.northTeam.id, user_id: users.partner, full_name: 'Matrix Partner Person', email: 'matrix.person@example.org',
+      relationship: 'service_user', anonymity: 'full_name', payment_preference: 'involvement_rate',
+    })
+  );
+}
+
 /** Posts an open opportunity for a part's setUp; returns its id. */
 export async function insertOpportunity(t: TestApp, values: Omit<Stamped<OpportunityTable>, 'status'> & Partial<Pick<OpportunityTable, 'status'>>): Promise<number> {
   const now = nowIso();

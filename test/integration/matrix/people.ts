@@ -1,5 +1,5 @@
 import { nowIso } from '../../../src/platform/db/index.ts';
-import { NORTH_PERSON, REGISTER_MANAGERS, REGISTER_VIEWERS, ROLES, insertPerson, type MatrixPart } from './part.ts';
+import { NORTH_PERSON, REGISTER_MANAGERS, REGISTER_VIEWERS, ROLES, insertPerson, partnerPerson as sharedPartnerPerson, type MatrixPart } from './part.ts';
 
 // Only the owner of a saved filter (North staff) may delete it; for anyone else it does not exist.
 const FILTER_OWNER = 'DDDADD';
@@ -52,7 +52,8 @@ const part: MatrixPart = {
         payment_preference: 'involvement_rate',
       });
     const { id: northPerson } = await person('Matrix North Person', null);
-    const { id: partnerPerson } = await person('Matrix Partner Person', users.partner);
+    // Shared with other parts (claims) that need the partner's register entry too.
+    const { id: partnerPerson } = await sharedPartnerPerson(t, org, users);
     const { id: savedFilter } = await t.db.db
       .insertInto('saved_filters')
       .values({ user_id: users.staff, name: 'Matrix filter', query: 'status=active', created_at: now })
