@@ -331,7 +331,10 @@ describe('claims', () => {
     expect(doc.claims.receipts.map((r) => r.filename)).toEqual(['pat-ticket.png']);
     expect(doc.claims.ledger.map((e) => [e.kind, e.amount_pence])).toEqual([['owed', 400]]);
 
+    await t.db.db.updateTable('people').set({ payee_reference: 'SUP-1234' }).where('id', '=', s.partnerPerson).execute();
     await erasePerson(ctx, s.partnerPerson, { confirm: 'yes' });
+    // The finance system's payee number says who they were too.
+    expect((await t.db.db.selectFrom('people').select('payee_reference').where('id', '=', s.partnerPerson).executeTakeFirstOrThrow()).payee_reference).toBeNull();
     const claim = await claimRow(id);
     expect(claim).toMatchObject({ person_id: s.partnerPerson, description: '', total_pence: 400, status: 'approved' });
     expect((await linesOf(id)).map((l) => [l.amount_pence, l.description])).toEqual([[400, null]]);

@@ -756,7 +756,7 @@ async function eraseRow(trx: Transaction<Database>, personId: number): Promise<v
     .updateTable('people')
     .set({
       user_id: null, full_name: '', preferred_name: null, email: null, phone: null, address: null, postcode: null, format_language: null,
-      access_needs_other: null, services_known: null, availability_notes: null, notes: null, erased_at: nowIso(), updated_at: nowIso(),
+      access_needs_other: null, services_known: null, availability_notes: null, notes: null, payee_reference: null, erased_at: nowIso(), updated_at: nowIso(),
     })
     .where('id', '=', personId)
     .execute();
