@@ -26,6 +26,7 @@ import minutesRoutes from './minutes/routes.ts';
 import insightsRoutes from './insights/routes.ts';
 import paymentsRoutes from './payments/routes.ts';
 import claimsRoutes from './claims/routes.ts';
+import approvalsRoutes from './approvals/routes.ts';
 import financeRoutes from './finance/routes.ts';
 import paymentReportsRoutes from './payment-reports/routes.ts';
 
@@ -58,6 +59,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(insightsRoutes);
   await app.register(paymentsRoutes);
   await app.register(claimsRoutes);
+  await app.register(approvalsRoutes);
   await app.register(financeRoutes);
   await app.register(paymentReportsRoutes);
 }
