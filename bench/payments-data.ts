@@ -420,7 +420,7 @@ export async function fillPayments(handle: DbHandle, password: string, now = new
     };
     const counts: FilledPayments['counts'] = {
       units: units.length, people: people.length, claims: 0, lines: 0, entries: 0, exports: exportTimes.length, exportItems: 0,
-      statuses: { draft: 0, submitted: 0, second_approval: 0, approved: 0, rejected: 0 },
+      statuses: { draft: 0, submitted: 0, second_approval: 0, approved: 0, rejected: 0, withdrawn: 0 },
       paidClaims: 0, unpaidClaims: 0, owedLines: 0, owedExported: 0, paymentsReturned: 0, owedReversed: 0,
     };
     const notExported = { lines: 0, totalPence: 0 };

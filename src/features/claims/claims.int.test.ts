@@ -411,6 +411,32 @@ describe('claims', () => {
       expect(again.body).toContain('There is already a claim for this meeting');
     });
 
+    it('lets a draft be withdrawn: attendance saved again does not draft it again, and the person may claim afresh', async () => {
+      const f = await forum();
+      const ctx = await ctxFor(t, s.users.lead);
+      await saveAttendance(ctx, f.meeting.id, attendanceForm(f));
+      const mine = (await claimsFor(f.meeting.id)).find((c) => c.person_id === s.partnerPerson)!;
+      const partner = await signedIn(t, 'partner@example.org');
+      expect((await partner.get(`/my-claims/${mine.id}`)).body).toContain('Withdraw this claim');
+      expect((await partner.post(`/my-claims/${mine.id}/withdraw`, {})).statusCode).toBe(303);
+      expect(await claimRow(mine.id)).toMatchObject({ status: 'withdrawn' });
+      expect((await partner.get(`/my-claims/${mine.id}`)).body).not.toContain('Withdraw this claim');
+      // Withdrawn is final: it cannot be sent, and attendance saved again makes no new draft.
+      expect((await partner.post(`/my-claims/${mine.id}/submit`, {})).statusCode).toBe(400);
+      expect((await partner.post(`/my-claims/${mine.id}/withdraw`, {})).statusCode).toBe(400);
+      await saveAttendance(ctx, f.meeting.id, attendanceForm(f));
+      expect(await claimsFor(f.meeting.id)).toHaveLength(3);
+      const fresh = await partner.post('/my-claims', { activityKind: 'meeting', activityDate: daysAgo(7), description: 'Forum', meetingId: String(f.meeting.id) });
+      expect(fresh.statusCode).toBe(303);
+      // A decided claim cannot be withdrawn.
+      const paidClaim = (await claimsFor(f.meeting.id)).find((c) => c.person_id === f.paid)!;
+      const lead = await signedIn(t, 'lead@example.org');
+      expect((await lead.post(`/claims/${paidClaim.id}/submit`, {})).statusCode).toBe(303);
+      await approveClaim(t.db, paidClaim.id, s.users.lead);
+      expect((await lead.post(`/claims/${paidClaim.id}/withdraw`, {})).statusCode).toBe(400);
+      expect(await claimRow(paidClaim.id)).toMatchObject({ status: 'approved' });
+    });
+
     it('makes a draft for someone from the register added as a walk-in, and none without a meeting rate', async () => {
       const f = await forum();
       const ctx = await ctxFor(t, s.users.lead);

@@ -185,6 +185,13 @@ export async function markSubmitted(trx: Db, claimId: number, at: string): Promi
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Withdraws a claim nobody has decided (draft or submitted); false if it was decided meanwhile. */
+export async function markWithdrawn(trx: Db, claimId: number, at: string): Promise<boolean> {
+  const result = await trx.updateTable('claims').set({ status: 'withdrawn', updated_at: at })
+    .where('id', '=', claimId).where('status', 'in', ['draft', 'submitted']).where('decided_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export async function insertReceipt(trx: Db, r: { lineId: number; sha256: string; filename: string; contentType: string; size: number; uploadedBy: number }, at: string): Promise<number> {
   const row = await trx
     .insertInto('claim_receipts')
@@ -369,8 +376,14 @@ export async function projectsOf(db: Db, person: Pick<Person, 'id' | 'user_id'>,
 
 /** The person's claim for a meeting, if they have one. */
 export async function claimForMeeting(db: Db, personId: number, meetingId: number): Promise<number | undefined> {
-  const row = await db.selectFrom('claims').select('id').where('person_id', '=', personId).where('meeting_id', '=', meetingId).executeTakeFirst();
+  // A withdrawn claim does not count: the person may claim for the meeting afresh.
+  const row = await db.selectFrom('claims').select('id').where('person_id', '=', personId).where('meeting_id', '=', meetingId).where('status', '!=', 'withdrawn').executeTakeFirst();
   return row?.id;
+}
+
+/** Does any claim (a withdrawn one too) hold this attendance row? */
+export async function attendanceClaimed(db: Db, attendanceId: number): Promise<boolean> {
+  return (await db.selectFrom('claims').select('id').where('attendance_id', '=', attendanceId).executeTakeFirst()) !== undefined;
 }
 
 // ---- Drafts from attendance

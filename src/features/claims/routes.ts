@@ -15,7 +15,7 @@ const BASE: Record<claims.As, string> = { staff: '/claims', self: '/my-claims' }
 
 // ---- Words for values
 
-const STATUS_COLOURS: Record<ClaimStatus, string> = { draft: 'grey', submitted: 'blue', second_approval: 'purple', approved: 'green', rejected: 'red' };
+const STATUS_COLOURS: Record<ClaimStatus, string> = { draft: 'grey', submitted: 'blue', second_approval: 'purple', approved: 'green', rejected: 'red', withdrawn: 'white' };
 const LINE_COLOURS: Record<LineStatus, string> = { pending: 'grey', approved: 'green', rejected: 'red' };
 export const statusTag = (s: ClaimStatus) => ({ text: t(`claims.statuses.${s}`), classes: `nhsuk-tag--${STATUS_COLOURS[s]}` });
 const lineTag = (s: LineStatus) => ({ text: t(`claims.lineStatuses.${s}`), classes: `nhsuk-tag--${LINE_COLOURS[s]}` });
@@ -291,6 +291,13 @@ export default async function claimsRoutes(app: FastifyInstance): Promise<void> 
       onClaimPage(request, reply, async () => {
         await claims.submitClaim(request.ctx, idParam(request), as);
         return t('claims.detail.submitted');
+      }),
+    );
+
+    app.post(`${base}/:id/withdraw`, async (request, reply) =>
+      onClaimPage(request, reply, async () => {
+        await claims.withdrawClaim(request.ctx, idParam(request), as);
+        return t('claims.detail.withdrawn');
       }),
     );
 

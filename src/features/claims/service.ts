@@ -269,12 +269,14 @@ export async function createClaim(ctx: ServiceContext, as: As, raw: Record<strin
   }
   if (meeting && (await q.claimForMeeting(ctx.db, person.id, meeting.meeting_id)) !== undefined) throw ValidationError.one('meetingId', 'errors.claims.meetingClaimed');
   const chosen = person;
+  // After a withdrawn claim, a fresh one for the meeting does not take the attendance row it holds.
+  const attendanceId = meeting?.attendance_id != null && !(await q.attendanceClaimed(ctx.db, meeting.attendance_id)) ? meeting.attendance_id : null;
   return ctx.db.transaction().execute(async (trx) => {
     const id = await q.insertClaim(
       trx,
       {
         personId: chosen.id, unitId, activityKind: input.activityKind, activityDate: input.activityDate, description: input.description,
-        meetingId: meeting?.meeting_id ?? null, attendanceId: meeting?.attendance_id ?? null, projectId: project?.id ?? null,
+        meetingId: meeting?.meeting_id ?? null, attendanceId, projectId: project?.id ?? null,
         preference: chosen.payment_preference, createdBy: principal.userId,
       },
       nowIso(),
@@ -381,6 +383,15 @@ export async function submitClaim(ctx: ServiceContext, claimId: number, as: As):
     if ((await q.linesOf(trx, access.claim.id)).length === 0) throw ValidationError.one('claim', 'errors.claims.noLines');
     if (!(await q.markSubmitted(trx, access.claim.id, at))) throw ValidationError.one('claim', 'errors.claims.notDraft');
     await audit(trx, auditContext(ctx), { action: 'claim.submitted', ...auditTarget(access), details: { self: as === 'self' } });
+  });
+}
+
+/** Withdraws a claim nobody has decided yet, by the person or a lead. Kept, not deleted. Audited. */
+export async function withdrawClaim(ctx: ServiceContext, claimId: number, as: As): Promise<void> {
+  const access = await changeAccess(ctx, claimId, as);
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await q.markWithdrawn(trx, access.claim.id, nowIso()))) throw ValidationError.one('claim', 'errors.claims.notEditable');
+    await audit(trx, auditContext(ctx), { action: 'claim.withdrawn', ...auditTarget(access), details: { self: as === 'self' } });
   });
 }
 

@@ -170,8 +170,11 @@ export async function promptnessByMonth(db: Db, f: { prefixes: readonly string[]
   if (f.months.length === 0) return [];
   const counts = await q.paidCounts(db, { prefixes: f.prefixes, from: monthInstants(f.months[0]!).from, to: monthInstants(f.months[f.months.length - 1]!).to });
   const byMonth = new Map<string, Map<number, number>>(f.months.map((m) => [m, new Map()]));
+  // Many rows share an hour paid (a payment batch): work out each hour's London day once.
+  const dayOfHour = new Map<string, string>();
   for (const c of counts) {
-    const paidDay = londonDate(new Date(`${c.paid_hour}:00:00.000Z`));
+    let paidDay = dayOfHour.get(c.paid_hour);
+    if (paidDay === undefined) dayOfHour.set(c.paid_hour, (paidDay = londonDate(new Date(`${c.paid_hour}:00:00.000Z`))));
     const days = byMonth.get(paidDay.slice(0, 7));
     if (!days) continue;
     const d = daysBetween(c.activity_date, paidDay);

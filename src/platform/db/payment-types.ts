@@ -13,9 +13,10 @@ export const RATE_BASES = ['hour', 'half_day', 'full_day'] as const;
 export const EXPENSE_CATEGORIES = ['public_transport', 'mileage', 'parking', 'taxi', 'carer_costs', 'childcare', 'support_worker', 'subsistence', 'other'] as const;
 /**
  * draft → submitted → approved | rejected; a claim whose approved total is over the trust's
- * threshold goes to second_approval (a budget holder) before it is approved.
+ * threshold goes to second_approval (a budget holder) before it is approved. A claim nobody has
+ * decided yet can be withdrawn; it is kept (not deleted) so attendance does not draft it again.
  */
-export const CLAIM_STATUSES = ['draft', 'submitted', 'second_approval', 'approved', 'rejected'] as const;
+export const CLAIM_STATUSES = ['draft', 'submitted', 'second_approval', 'approved', 'rejected', 'withdrawn'] as const;
 export const LINE_KINDS = ['time', 'expense'] as const;
 export const LINE_STATUSES = ['pending', 'approved', 'rejected'] as const;
 /** owed (+) when a line is approved, paid (−) when finance pays it, reversal (−the entry it reverses). */

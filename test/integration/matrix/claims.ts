@@ -28,6 +28,7 @@ const part: MatrixPart = {
     'POST /claims/:id/receipts/:receiptId/delete': CLAIM_MANAGERS,
     // The lead sends it; for the admin after them it has already gone (a 400 saying so).
     'POST /claims/:id/submit': CLAIM_MANAGERS,
+    'POST /claims/:id/withdraw': CLAIM_MANAGERS,
     // Everyone signed in gets the page: it says so when they are not in the register.
     'GET /my-claims': 'DAAAAA',
     'GET /my-claims/new': 'DAAAAA',
@@ -41,6 +42,7 @@ const part: MatrixPart = {
     'GET /my-claims/:id/receipts/:receiptId': CLAIMANT,
     'POST /my-claims/:id/receipts/:receiptId/delete': CLAIMANT,
     'POST /my-claims/:id/submit': CLAIMANT,
+    'POST /my-claims/:id/withdraw': CLAIMANT,
   },
 
   /** The partner's draft claim for last week's forum: a bus fare with a receipt for each role, and rates to price more. */
