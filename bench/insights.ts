@@ -20,7 +20,6 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -29,18 +28,13 @@ import { currentMonth, monthEnd } from '../src/features/projects/service.ts';
 import { monthsUpTo } from '../src/features/insights/service.ts';
 import type { Db, Dialect } from '../src/platform/db/index.ts';
 import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
+import { percentile, signIn, timeBare, timed, timePage, type Timing } from './inject-timing.ts';
 import { BENCH_MEETINGS, BENCH_PROJECTS, fillTrust, type FilledTrust } from './insights-data.ts';
 
 /** The issue asks for "well under a second": the median render must be under half of one. */
 export const INSIGHTS_BUDGET_MEDIAN_MS = 500;
 export const INSIGHTS_ITERATIONS = 20;
 export const INSIGHTS_WARMUP = 5;
-
-export interface Timing {
-  median: number;
-  p95: number;
-  bytes: number;
-}
 
 export interface InsightsPage {
   page: string;
@@ -57,65 +51,6 @@ export interface InsightsDialectResult {
   /** The p chart's query for 24 months, median ms: one series query, and one query a month. */
   seriesMs: number;
   perMonthMs: number;
-}
-
-const cookiesOf = (res: LightMyRequestResponse): string[] => (res.cookies as { name: string; value: string }[]).map((c) => `${c.name}=${c.value}`);
-
-async function signIn(app: FastifyInstance, email: string, password: string): Promise<string> {
-  const form = await app.inject({ method: 'GET', url: '/sign-in' });
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-  if (!token) throw new Error('no CSRF token on the sign-in page');
-  const res = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(form).join('; ') },
-    payload: new URLSearchParams({ _csrf: token, email, password }).toString(),
-  });
-  const session = cookiesOf(res).find((c) => c.includes('session='));
-  if (res.statusCode !== 303 || !session) throw new Error(`sign-in failed: HTTP ${res.statusCode}`);
-  return session;
-}
-
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-
-async function timed(work: () => Promise<unknown>, warmup: number, iterations: number): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await work();
-  const ms: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = process.hrtime.bigint();
-    await work();
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return ms.sort((a, b) => a - b);
-}
-
-async function timePage(app: FastifyInstance, url: string, cookie: string, warmup: number, iterations: number): Promise<{ timing: Timing; body: string; contentType: string }> {
-  let last = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-  if (last.statusCode !== 200) throw new Error(`${url}: HTTP ${last.statusCode}; the figures would mean nothing`);
-  const ms = await timed(
-    async () => {
-      last = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-      if (last.statusCode !== 200) throw new Error(`${url}: HTTP ${last.statusCode}`);
-    },
-    warmup,
-    iterations,
-  );
-  return {
-    timing: { median: percentile(ms, 50), p95: percentile(ms, 95), bytes: Buffer.byteLength(last.body) },
-    body: last.body,
-    contentType: String(last.headers['content-type'] ?? 'text/html; charset=utf-8'),
-  };
-}
-
-async function timeBare(body: string, contentType: string, warmup: number, iterations: number): Promise<Timing> {
-  const bare = Fastify({ logger: false });
-  bare.get('/', (_request, reply) => reply.type(contentType).send(body));
-  await bare.ready();
-  try {
-    return (await timePage(bare, '/', '', warmup, iterations)).timing;
-  } finally {
-    await bare.close();
-  }
 }
 
 /** What the page must show for the figures to mean anything: both charts, their tables, every meeting. */

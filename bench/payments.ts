@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -32,6 +32,7 @@ import { taxYearOf } from '../src/features/payments/service.ts';
 import { currentMonth, londonDate } from '../src/features/projects/service.ts';
 import type { Db, Dialect } from '../src/platform/db/index.ts';
 import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
+import { cookiesOf, percentile, signIn, timeBare, timed, timePage, type Timing } from './inject-timing.ts';
 import { BENCH_CLAIMS, BENCH_PAYEES, fillPayments, type FilledPayments } from './payments-data.ts';
 
 /** The issue's pages must stay quick at trust scale: the median render under half a second. */
@@ -40,12 +41,6 @@ export const PAYMENTS_ITERATIONS = 20;
 export const PAYMENTS_WARMUP = 5;
 /** The finance list and the overdue list show 50 rows a page. */
 const PAGE_ROWS = 50;
-
-export interface Timing {
-  median: number;
-  p95: number;
-  bytes: number;
-}
 
 export interface PaymentsPage {
   page: string;
@@ -70,65 +65,6 @@ export interface PaymentsDialectResult {
   /** The dashboard's promptness figures alone (24 months, whole trust), median ms. */
   promptnessMs: number;
   exportRun: ExportRun;
-}
-
-const cookiesOf = (res: LightMyRequestResponse): string[] => (res.cookies as { name: string; value: string }[]).map((c) => `${c.name}=${c.value}`);
-
-async function signIn(app: FastifyInstance, email: string, password: string): Promise<string> {
-  const form = await app.inject({ method: 'GET', url: '/sign-in' });
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-  if (!token) throw new Error('no CSRF token on the sign-in page');
-  const res = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(form).join('; ') },
-    payload: new URLSearchParams({ _csrf: token, email, password }).toString(),
-  });
-  const session = cookiesOf(res).find((c) => c.includes('session='));
-  if (res.statusCode !== 303 || !session) throw new Error(`sign-in failed: HTTP ${res.statusCode}`);
-  return session;
-}
-
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-
-async function timed(work: () => Promise<unknown>, warmup: number, iterations: number): Promise<number[]> {
-  for (let i = 0; i < warmup; i++) await work();
-  const ms: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = process.hrtime.bigint();
-    await work();
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return ms.sort((a, b) => a - b);
-}
-
-async function timePage(app: FastifyInstance, url: string, cookie: string, warmup: number, iterations: number): Promise<{ timing: Timing; body: string; contentType: string }> {
-  let last = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-  if (last.statusCode !== 200) throw new Error(`${url}: HTTP ${last.statusCode}; the figures would mean nothing`);
-  const ms = await timed(
-    async () => {
-      last = await app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-      if (last.statusCode !== 200) throw new Error(`${url}: HTTP ${last.statusCode}`);
-    },
-    warmup,
-    iterations,
-  );
-  return {
-    timing: { median: percentile(ms, 50), p95: percentile(ms, 95), bytes: Buffer.byteLength(last.body) },
-    body: last.body,
-    contentType: String(last.headers['content-type'] ?? 'text/html; charset=utf-8'),
-  };
-}
-
-async function timeBare(body: string, contentType: string, warmup: number, iterations: number): Promise<Timing> {
-  const bare = Fastify({ logger: false });
-  bare.get('/', (_request, reply) => reply.type(contentType).send(body));
-  await bare.ready();
-  try {
-    return (await timePage(bare, '/', '', warmup, iterations)).timing;
-  } finally {
-    await bare.close();
-  }
 }
 
 const count = (body: string, pattern: RegExp): number => (body.match(pattern) ?? []).length;
