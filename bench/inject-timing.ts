@@ -3,7 +3,12 @@
  * benches: sign in as a user, render a page a warm-up then N times, and time a bare Fastify reply
  * of the same bytes as the baseline, so the ratio does not depend on the machine.
  */
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import type { DbHandle } from '../src/platform/db/index.ts';
+import type { BenchDatabase } from './databases.ts';
 
 export interface Timing {
   median: number;
@@ -68,4 +73,23 @@ export async function timeBare(body: string, contentType: string, warmup: number
   } finally {
     await bare.close();
   }
+}
+
+/** The real app on a bench database, as in production but quiet, with no worker and no rate limit to trip. */
+export async function benchApp(database: BenchDatabase, handle: DbHandle): Promise<FastifyInstance> {
+  const config = {
+    ...loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      DATA_DIR: database.dataDir,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      BASE_URL: 'http://127.0.0.1:3000',
+      LOG_LEVEL: 'silent',
+      RUN_WORKER: 'false',
+    }),
+    rateLimitPerMinute: 1_000_000,
+  };
+  const app = await buildApp(config, handle, { logger: false });
+  await app.ready();
+  return app;
 }

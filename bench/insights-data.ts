@@ -18,6 +18,7 @@ import {
   type ProjectMemberTable,
   type Stage,
 } from '../src/platform/db/types.ts';
+import { random } from './random.ts';
 
 export const BENCH_PROJECTS = 5_000;
 export const BENCH_MEETINGS = 2_000;
@@ -30,18 +31,6 @@ const STAFF_USERS = 60;
 
 const DAY = 86_400_000;
 const MONTH = 30.44 * DAY;
-
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Inserts rows in multi-row statements of at most ~8,000 bound values (well under SQLite's and

@@ -31,6 +31,7 @@ import type {
   PAYMENT_PREFERENCES,
   RateBasis,
 } from '../src/platform/db/types.ts';
+import { random } from './random.ts';
 
 export const BENCH_CLAIMS = 100_000;
 export const BENCH_PAYEES = 3_000;
@@ -40,18 +41,6 @@ const EXPORT_EVERY_DAYS = 14;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Tx = Transaction<Database>;
 

@@ -24,15 +24,13 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { monthsUpTo } from '../src/features/insights/service.ts';
 import { daysBefore, promptness } from '../src/features/payment-reports/service.ts';
 import { taxYearOf } from '../src/features/payments/service.ts';
 import { currentMonth, londonDate } from '../src/features/projects/service.ts';
 import type { Db, Dialect } from '../src/platform/db/index.ts';
 import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
-import { cookiesOf, percentile, signIn, timeBare, timed, timePage, type Timing } from './inject-timing.ts';
+import { benchApp, cookiesOf, percentile, signIn, timeBare, timed, timePage, type Timing } from './inject-timing.ts';
 import { BENCH_CLAIMS, BENCH_PAYEES, fillPayments, type FilledPayments } from './payments-data.ts';
 
 /** The pages must stay quick at trust scale: the median render under half a second. */
@@ -165,20 +163,7 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
       const months = monthsUpTo(currentMonth(now), 24);
       const promptnessRuns = await timed(() => promptness(handle.db, { prefixes: [filled.trust.path], months }, now), 2, 10);
 
-      const config = {
-        ...loadConfig({
-          NODE_ENV: 'production',
-          DATABASE_URL: database.url,
-          DATA_DIR: database.dataDir,
-          SESSION_SECRET: randomBytes(32).toString('base64url'),
-          BASE_URL: 'http://127.0.0.1:3000',
-          LOG_LEVEL: 'silent',
-          RUN_WORKER: 'false',
-        }),
-        rateLimitPerMinute: 1_000_000,
-      };
-      const app = await buildApp(config, handle, { logger: false });
-      await app.ready();
+      const app = await benchApp(database, handle);
       try {
         const cookie = await signIn(app, filled.adminEmail, password);
         const targets: { page: string; url: string; check: (url: string, body: string) => string }[] = [

@@ -8,6 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { analyse, type SpcInputPoint } from '../src/spc/index.ts';
+import { random } from './random.ts';
 
 /** XmR points per second the engine must manage, all rules on. */
 export const SPC_BUDGET_POINTS_PER_SECOND = 1_000_000;
@@ -19,18 +20,6 @@ export interface SpcBenchResult {
   pointsPerSecond: number;
   /** Points flagged by some rule: proof the rules had work to do, and a check the optimiser cannot skip it. */
   flagged: number;
-}
-
-/** A small seeded generator (mulberry32), so every run analyses the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Noisy series with the occasional step change and drift, so shifts, trends and outliers all occur. */
