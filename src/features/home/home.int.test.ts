@@ -24,8 +24,10 @@ describe('the home page', () => {
     const res = await as.partner.get('/');
     expect(res.statusCode).toBe(200);
     const links = cards(res.body);
-    expect(links).toEqual(expect.arrayContaining(['/my-involvement', '/opportunities']));
+    expect(links).toEqual(expect.arrayContaining(['/my-involvement', '/my-claims', '/opportunities']));
     expect(links).not.toContain('/involvement');
+    expect(links).not.toContain('/payments');
+    expect(res.body).toContain('Claim your travel, expenses and time');
     expect(res.body).toContain('Your profile, what you have agreed to');
     expect(res.body).not.toContain('home.cards.');
   });
@@ -39,5 +41,8 @@ describe('the home page', () => {
       expect(res.body).toContain('The involvement register, groups, recruitment');
       expect(res.body).not.toContain('home.cards.');
     }
+    // Payments only for those with a payment permission (the admin here), never QI staff.
+    expect(cards((await as.admin.get('/')).body)).toContain('/payments');
+    expect(cards((await as.staff.get('/')).body)).not.toContain('/payments');
   });
 });
