@@ -17,15 +17,13 @@
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { insertUnit } from '../src/features/org/service.ts';
 import { PAGE_SIZE } from '../src/features/projects/service.ts';
 import { createAdmin } from '../src/features/users/service.ts';
 import type { Db, Dialect } from '../src/platform/db/index.ts';
 import { INVOLVEMENT_LEVELS, STAGES, type OrgUnit } from '../src/platform/db/types.ts';
 import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
+import { benchApp, signIn, timeBare, timePage, type Timing } from './inject-timing.ts';
 import { syntheticSeries } from './spc.ts';
 
 export const PROJECTS = 500;
@@ -39,12 +37,6 @@ export const PORTFOLIO_BUDGET_MEDIAN_MS = 100;
 export const MEASURE_BUDGET_MEDIAN_MS = 250;
 export const DEFAULT_ITERATIONS = 50;
 export const DEFAULT_WARMUP = 10;
-
-export interface Timing {
-  median: number;
-  p95: number;
-  bytes: number;
-}
 
 export interface PageResult {
   page: string;
@@ -68,7 +60,6 @@ export interface PortfolioBenchOptions {
 }
 
 const EMAIL = 'bench@example.org';
-
 
 function chunks<T>(rows: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -173,58 +164,6 @@ async function fill(db: Db, password: string): Promise<{ projectId: number; meas
   return { projectId: projectIds[last]!, measureId: measureIds[last]! };
 }
 
-const cookiesOf = (res: LightMyRequestResponse): string[] => (res.cookies as { name: string; value: string }[]).map((c) => `${c.name}=${c.value}`);
-
-/** Signs in through the real sign-in form (CSRF token and all) and returns the Cookie header. */
-async function signIn(app: FastifyInstance, password: string): Promise<string> {
-  const form = await app.inject({ method: 'GET', url: '/sign-in' });
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-  if (!token) throw new Error('no CSRF token on the sign-in page');
-  const res = await app.inject({
-    method: 'POST',
-    url: '/sign-in',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(form).join('; ') },
-    payload: new URLSearchParams({ _csrf: token, email: EMAIL, password }).toString(),
-  });
-  const session = cookiesOf(res).find((c) => c.includes('session='));
-  if (res.statusCode !== 303 || !session) throw new Error(`sign-in failed: HTTP ${res.statusCode}`);
-  return session;
-}
-
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-
-async function time(app: FastifyInstance, url: string, cookie: string, warmup: number, iterations: number): Promise<{ timing: Timing; body: string; contentType: string }> {
-  const get = () => app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} });
-  let last = await get();
-  if (last.statusCode !== 200) throw new Error(`${url}: HTTP ${last.statusCode}; the figures would mean nothing`);
-  for (let i = 0; i < warmup; i++) await get();
-  const ms: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = process.hrtime.bigint();
-    last = await get();
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (last.statusCode !== 200) throw new Error(`${url}: HTTP ${last.statusCode} on render ${i + 1}`);
-  }
-  ms.sort((a, b) => a - b);
-  return {
-    timing: { median: percentile(ms, 50), p95: percentile(ms, 95), bytes: Buffer.byteLength(last.body) },
-    body: last.body,
-    contentType: String(last.headers['content-type'] ?? 'text/html; charset=utf-8'),
-  };
-}
-
-/** The same bytes from a bare Fastify route, through inject: what any page costs before our code runs. */
-async function timeBare(body: string, contentType: string, warmup: number, iterations: number): Promise<Timing> {
-  const bare = Fastify({ logger: false });
-  bare.get('/', (_request, reply) => reply.type(contentType).send(body));
-  await bare.ready();
-  try {
-    return (await time(bare, '/', '', warmup, iterations)).timing;
-  } finally {
-    await bare.close();
-  }
-}
-
 async function benchDialect(dialect: Dialect, warmup: number, iterations: number): Promise<DialectResult> {
   const database = await freshDatabase(dialect, 'portfolio');
   try {
@@ -235,22 +174,9 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
       const { projectId, measureId } = await fill(handle.db, password);
       const fillSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
-      const config = {
-        ...loadConfig({
-          NODE_ENV: 'production',
-          DATABASE_URL: database.url,
-          DATA_DIR: database.dataDir,
-          SESSION_SECRET: randomBytes(32).toString('base64url'),
-          BASE_URL: 'http://127.0.0.1:3000',
-          LOG_LEVEL: 'silent',
-          RUN_WORKER: 'false',
-        }),
-        rateLimitPerMinute: 1_000_000,
-      };
-      const app = await buildApp(config, handle, { logger: false });
-      await app.ready();
+      const app = await benchApp(database, handle);
       try {
-        const cookie = await signIn(app, password);
+        const cookie = await signIn(app, EMAIL, password);
         const pages: PageResult[] = [];
         let rowsShown = 0;
         const targets = [
@@ -258,7 +184,7 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
           { page: 'measure page with its XmR chart (60 points)', url: `/projects/${projectId}/measures/${measureId}`, budgetMedian: MEASURE_BUDGET_MEDIAN_MS },
         ];
         for (const target of targets) {
-          const { timing, body, contentType } = await time(app, target.url, cookie, warmup, iterations);
+          const { timing, body, contentType } = await timePage(app, target.url, cookie, warmup, iterations);
           if (target.url === '/projects') {
             rowsShown = (body.match(/href="\/projects\/\d+"/g) ?? []).length;
             if (!body.includes('before=')) throw new Error('/projects: expected a link to the next page with 500 projects');
@@ -279,7 +205,6 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
     await database.drop();
   }
 }
-
 
 export async function benchPortfolio(options: PortfolioBenchOptions = {}): Promise<{ results: DialectResult[]; skipped: string[] }> {
   const warmup = options.warmup ?? DEFAULT_WARMUP;
