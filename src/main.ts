@@ -5,6 +5,7 @@ import { migrateToLatest } from './platform/db/migrate.ts';
 import { bootstrapFirstAdmin } from './features/users/service.ts';
 import { createMailer } from './platform/outbox/index.ts';
 import { runBackgroundWork } from './platform/worker.ts';
+import { scheduledJobs } from './features/jobs.ts';
 
 /** Starts the web server: migrate, make sure someone can sign in, listen. */
 async function main(): Promise<void> {
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   if (config.runWorker) {
     // One process is enough on SQLite; with PostgreSQL and several instances, run `alongside worker` instead.
     const mailer = createMailer({ smtpUrl: config.smtpUrl, dataDir: config.dataDir });
-    void runBackgroundWork({ db: handle.db, dialect: handle.dialect, config, mailer, log: app.log }, controller.signal);
+    void runBackgroundWork({ db: handle.db, dialect: handle.dialect, config, mailer, log: app.log, jobs: scheduledJobs }, controller.signal);
   }
   await app.listen({ port: config.port, host: config.host });
   if (firstAdmin) {

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import { createMailer, deliverDue } from '../platform/outbox/index.ts';
+import { scheduledJobs } from '../features/jobs.ts';
 import { runBackgroundWork } from '../platform/worker.ts';
 import { withDatabase } from './database.ts';
 import { say } from './io.ts';
@@ -29,7 +30,7 @@ export async function workerCommand(config: Config, flags: { once?: boolean }): 
         info: (obj: object, msg: string) => say(`${msg}: ${JSON.stringify(obj)}`),
         error: (obj: object, msg: string) => say(`${msg}: ${String((obj as { err?: unknown }).err)}`),
       };
-      await runBackgroundWork({ db, dialect, config, mailer, log }, controller.signal);
+      await runBackgroundWork({ db, dialect, config, mailer, log, jobs: scheduledJobs }, controller.signal);
     } finally {
       clearInterval(keepAlive);
       process.removeListener('SIGINT', stop);

@@ -11,6 +11,9 @@ import * as m011 from './011_insights_indexes.ts';
 import * as m012 from './012_meeting_people_once.ts';
 import * as m013 from './013_payments.ts';
 import * as m014 from './014_payments_indexes.ts';
+import * as m015 from './015_stories.ts';
+import * as m016 from './016_workshops.ts';
+import * as m017 from './017_story_search.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +29,7 @@ export const migrations: Record<string, Migration> = {
   '012_meeting_people_once': m012,
   '013_payments': m013,
   '014_payments_indexes': m014,
+  '015_stories': m015,
+  '016_workshops': m016,
+  '017_story_search': m017,
 };

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { ServiceContext } from './context.ts';
 import { pruneExpiredSessions } from './auth/sessions.ts';
 import type { Db, Dialect } from './db/index.ts';
 import { pruneRateLimits } from './http/rate-limit-store.ts';
@@ -13,17 +14,30 @@ export interface WorkerLog {
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 
 /**
+ * Periodic work a feature asks the worker to do (story digests, promise reminders). Each run must
+ * be safe to repeat and to run on several workers at once: what it sends goes through the outbox
+ * with an idempotency key, so a second run finds nothing new to send. Listed in src/features/jobs.ts.
+ */
+export interface ScheduledJob {
+  name: string;
+  everyMs: number;
+  /** Returns counts worth logging (e.g. { digests: 3 }); all zero is not logged. */
+  run(ctx: ServiceContext, now: Date): Promise<Record<string, number>>;
+}
+
+/**
  * The background worker: delivers the outbox every few seconds and, every ten minutes, deletes
  * expired sessions and sign-in tokens. Runs until the signal aborts. Safe to run on several
  * machines at once (outbox rows are claimed; deletes are idempotent).
  */
 export async function runBackgroundWork(
-  deps: { db: Db; dialect: Dialect; config: Config; mailer: Mailer; log: WorkerLog },
+  deps: { db: Db; dialect: Dialect; config: Config; mailer: Mailer; log: WorkerLog; jobs?: readonly ScheduledJob[] },
   signal: AbortSignal,
   intervalMs = 2000,
 ): Promise<void> {
-  const { db, dialect, config, mailer, log } = deps;
+  const { db, dialect, config, mailer, log, jobs = [] } = deps;
   let lastHousekeeping = 0;
+  const lastRun = new Map<string, number>();
   while (!signal.aborted) {
     try {
       const report = await deliverDue(db, dialect, mailer, config.mailFrom);
@@ -35,6 +49,12 @@ export async function runBackgroundWork(
         await db.deleteFrom('people_imports').where('expires_at', '<', new Date().toISOString()).execute();
         await pruneOrphanFiles(db);
         lastHousekeeping = Date.now();
+      }
+      for (const job of jobs) {
+        if (Date.now() - (lastRun.get(job.name) ?? 0) < job.everyMs) continue;
+        const counts = await job.run({ db, dialect, config, principal: null, ip: null }, new Date());
+        if (Object.values(counts).some((n) => n > 0)) log.info(counts, job.name);
+        lastRun.set(job.name, Date.now());
       }
     } catch (err) {
       // The database may be briefly unavailable; say so and try again on the next tick.

@@ -2,10 +2,14 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { InvolvementDatabase } from './involvement-types.ts';
 import type { MeetingDatabase } from './meeting-types.ts';
 import type { PaymentDatabase } from './payment-types.ts';
+import type { StoryDatabase } from './story-types.ts';
+import type { WorkshopDatabase } from './workshop-types.ts';
 
 export * from './involvement-types.ts';
 export * from './meeting-types.ts';
 export * from './payment-types.ts';
+export * from './story-types.ts';
+export * from './workshop-types.ts';
 
 /** Timestamps are UTC ISO-8601 strings on both databases, so they sort and compare the same way. */
 type Timestamp = string;
@@ -123,7 +127,7 @@ export interface RateLimitTable {
   count: number;
 }
 
-export interface Database extends QiDatabase, InvolvementDatabase, MeetingDatabase, PaymentDatabase {
+export interface Database extends QiDatabase, InvolvementDatabase, MeetingDatabase, PaymentDatabase, StoryDatabase, WorkshopDatabase {
   rate_limits: RateLimitTable;
   org_units: OrgUnitTable;
   users: UserTable;

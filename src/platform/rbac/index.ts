@@ -19,17 +19,26 @@ export const PERMISSIONS = [
   // health details); admins set the rates. A partner reaches their own claims through their
   // register entry's user_id, not through a role.
   'claims:manage', 'claims:second_approval', 'finance:pay', 'rates:manage',
+  // Feedback stories: staff read their units' published stories, follow them and see the measures;
+  // QI staff and leads respond and record team discussions; leads moderate (the only ones who see
+  // what the teller wrote before moderation, and their contact details). Anyone may tell a story.
+  'stories:view', 'stories:respond', 'stories:moderate',
+  // Workshops with challenges, votes and promises: leads and QI staff organise them. Participants
+  // and supporters reach a workshop through being on it, not through a role.
+  'workshops:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  lead: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'people:manage', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view', 'claims:manage'],
-  qi_staff: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view'],
+  lead: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'people:manage', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view', 'claims:manage',
+    'stories:view', 'stories:respond', 'stories:moderate', 'workshops:manage'],
+  qi_staff: ['org:view', 'projects:view', 'projects:manage', 'people:view', 'opportunities:manage', 'meetings:view', 'meetings:manage', 'insights:view',
+    'stories:view', 'stories:respond', 'workshops:manage'],
   // Partners reach a project through being a member of its team, not through their unit role,
   // and their own register entry through its user_id.
   partner: [],
-  viewer: ['org:view', 'projects:view', 'meetings:view', 'insights:view'],
+  viewer: ['org:view', 'projects:view', 'meetings:view', 'insights:view', 'stories:view'],
   finance: ['finance:pay'],
   budget_holder: ['claims:second_approval'],
 };

@@ -22,7 +22,26 @@ export interface NavItem {
 
 /** Navigation shows only what the user may use. */
 export function navigationFor(principal: Principal | null, currentPath: string): NavItem[] {
-  if (!principal) return [];
+  return markActive(principal ? signedInItems(principal) : publicItems(), currentPath);
+}
+
+/** A member of the public can read stories, tell their own, and see what changed because of them. */
+function publicItems(): NavItem[] {
+  return [
+    { href: '/stories', text: t('nav.stories') },
+    { href: '/stories/new', text: t('nav.tellStory') },
+    { href: '/you-said-we-did', text: t('nav.youSaidWeDid') },
+  ];
+}
+
+/** The one active entry is the longest href the path is at or under ("/stories/new" over "/stories"). */
+function markActive(items: NavItem[], currentPath: string): NavItem[] {
+  const under = (href: string): boolean => (href === '/' ? currentPath === '/' : currentPath === href || currentPath.startsWith(`${href}/`));
+  const active = items.filter((i) => under(i.href)).sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((i) => ({ ...i, active: i === active }));
+}
+
+function signedInItems(principal: Principal): NavItem[] {
   const items: NavItem[] = [{ href: '/', text: t('nav.home') }];
   // Partners see the projects they are members of, so everyone signed in has this entry.
   items.push({ href: '/projects', text: t('nav.projects') });
@@ -35,6 +54,12 @@ export function navigationFor(principal: Principal | null, currentPath: string):
   if (can(principal, 'insights:view')) items.push({ href: '/insights', text: t('nav.insights') });
   // Expenses and involvement payments: claims, approvals, finance and rates, by what each may do.
   if (PAYMENT_PERMISSIONS.some((p) => can(principal, p))) items.push({ href: '/payments', text: t('nav.payments') });
+  // Feedback stories: staff see their units' stories, respond, discuss, moderate and follow; everyone
+  // else signed in reads the public stories site.
+  if (can(principal, 'stories:view')) items.push({ href: '/feedback', text: t('nav.feedback') });
+  else items.push({ href: '/stories', text: t('nav.stories') });
+  // Workshops: organisers run them; participants and supporters see the ones they are on.
+  items.push({ href: '/workshops', text: t('nav.workshops') });
   // A partner's own profile, consents and history, and their own claims.
   if (principal.grants.some((g) => g.role === 'partner')) {
     items.push({ href: '/my-involvement', text: t('nav.myInvolvement') });
@@ -43,10 +68,7 @@ export function navigationFor(principal: Principal | null, currentPath: string):
   if (can(principal, 'org:view')) items.push({ href: '/org', text: t('nav.organisation') });
   if (can(principal, 'users:manage')) items.push({ href: '/admin/users', text: t('nav.users') });
   if (can(principal, 'audit:view')) items.push({ href: '/admin/audit', text: t('nav.audit') });
-  return items.map((i) => ({
-    ...i,
-    active: i.href === '/' ? currentPath === '/' : currentPath === i.href || currentPath.startsWith(`${i.href}/`),
-  }));
+  return items;
 }
 
 const FLASH_COOKIE = 'flash';
