@@ -29,6 +29,7 @@ import claimsRoutes from './claims/routes.ts';
 import approvalsRoutes from './approvals/routes.ts';
 import financeRoutes from './finance/routes.ts';
 import paymentReportsRoutes from './payment-reports/routes.ts';
+import workshopsRoutes from './workshops/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -62,4 +63,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(approvalsRoutes);
   await app.register(financeRoutes);
   await app.register(paymentReportsRoutes);
+  await app.register(workshopsRoutes);
 }
