@@ -30,6 +30,7 @@ import approvalsRoutes from './approvals/routes.ts';
 import financeRoutes from './finance/routes.ts';
 import paymentReportsRoutes from './payment-reports/routes.ts';
 import workshopsRoutes from './workshops/routes.ts';
+import promisesRoutes from './promises/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -64,4 +65,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(financeRoutes);
   await app.register(paymentReportsRoutes);
   await app.register(workshopsRoutes);
+  await app.register(promisesRoutes);
 }
