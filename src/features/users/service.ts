@@ -9,6 +9,7 @@ import { can, requireInScope, requirePermission, scopePaths } from '../../platfo
 import { sendTokenEmail } from '../auth/service.ts';
 import * as org from '../org/service.ts';
 import { eraseLinkedPerson, personExportForUser } from '../people/service.ts';
+import { erasePromisesOfUser, promisesExportForUser } from '../promises/service.ts';
 import * as q from './queries.ts';
 
 export const PAGE_SIZE = 25;
@@ -184,6 +185,8 @@ export async function exportUser(ctx: ServiceContext, id: number) {
     audit_by_them: auditBy,
     // Their involvement register entry, if their account is linked to one.
     involvement_register: await personExportForUser(ctx.db, id),
+    // Their promises to themselves, check-ins and encouragement (workshops).
+    promises: await promisesExportForUser(ctx.db, id),
   };
 }
 
@@ -207,6 +210,7 @@ export async function eraseUser(ctx: ServiceContext, id: number): Promise<void> 
     await trx.deleteFrom('role_grants').where('user_id', '=', id).execute();
     await trx.deleteFrom('outbox').where('recipient', '=', user.email).where('status', '=', 'pending').execute();
     await eraseLinkedPerson(trx, auditContext(ctx), id);
+    await erasePromisesOfUser(trx, id);
     await audit(trx, auditContext(ctx), { action: 'user.erased', entityType: 'user', entityId: id, subjectUserId: id });
   });
 }
