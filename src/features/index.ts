@@ -29,6 +29,7 @@ import claimsRoutes from './claims/routes.ts';
 import approvalsRoutes from './approvals/routes.ts';
 import financeRoutes from './finance/routes.ts';
 import paymentReportsRoutes from './payment-reports/routes.ts';
+import storiesRoutes from './stories/routes.ts';
 import workshopsRoutes from './workshops/routes.ts';
 import promisesRoutes from './promises/routes.ts';
 
@@ -64,6 +65,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(approvalsRoutes);
   await app.register(financeRoutes);
   await app.register(paymentReportsRoutes);
+  await app.register(storiesRoutes);
   await app.register(workshopsRoutes);
   await app.register(promisesRoutes);
 }
