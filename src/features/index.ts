@@ -32,6 +32,7 @@ import paymentReportsRoutes from './payment-reports/routes.ts';
 import storiesRoutes from './stories/routes.ts';
 import workshopsRoutes from './workshops/routes.ts';
 import promisesRoutes from './promises/routes.ts';
+import storyMeasuresRoutes from './story-measures/routes.ts';
 
 /** Every feature's routes, registered in one place. A new feature adds one line here. */
 export async function featureRoutes(app: FastifyInstance): Promise<void> {
@@ -68,4 +69,5 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(storiesRoutes);
   await app.register(workshopsRoutes);
   await app.register(promisesRoutes);
+  await app.register(storyMeasuresRoutes);
 }
