@@ -29,6 +29,8 @@ import claimsRoutes from './claims/routes.ts';
 import approvalsRoutes from './approvals/routes.ts';
 import financeRoutes from './finance/routes.ts';
 import paymentReportsRoutes from './payment-reports/routes.ts';
+import storyResponsesRoutes from './story-responses/routes.ts';
+import storyDiscussionsRoutes from './story-discussions/routes.ts';
 import storiesRoutes from './stories/routes.ts';
 import workshopsRoutes from './workshops/routes.ts';
 import promisesRoutes from './promises/routes.ts';
@@ -66,6 +68,8 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(approvalsRoutes);
   await app.register(financeRoutes);
   await app.register(paymentReportsRoutes);
+  await app.register(storyResponsesRoutes);
+  await app.register(storyDiscussionsRoutes);
   await app.register(storiesRoutes);
   await app.register(workshopsRoutes);
   await app.register(promisesRoutes);
