@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nowIso } from '../../platform/db/index.ts';
 import { enqueueEmail } from '../../platform/outbox/index.ts';
+import { addParticipant, insertPromise, insertWorkshop } from '../promises/test-support.ts';
 import { Browser, createTestApp, createUser, seedOrg, type TestApp } from '../../../test/support/app.ts';
 
 describe("a person's account data: export and erasure", () => {
@@ -48,6 +50,20 @@ describe("a person's account data: export and erasure", () => {
     // The audit trail keeps its rows (append-only); the user row they point at is anonymous.
     const trail = await t.db.db.selectFrom('audit_log').select('action').where('subject_user_id', '=', carerId).execute();
     expect(trail.map((a) => a.action)).toEqual(expect.arrayContaining(['sign_in', 'user.erased']));
+  });
+
+  it('erases what they wrote in workshops and what they followed, and exports their promises first', async () => {
+    const org = await t.db.db.selectFrom('org_units').select('id').where('name', '=', 'North Community Team').executeTakeFirstOrThrow();
+    const workshop = await insertWorkshop(t.db, org.id);
+    const promise = await insertPromise(t.db, workshop, await addParticipant(t.db, workshop, carerId), { text: 'Ask every carer how their week went' });
+    await t.db.db.insertInto('story_follows').values({ user_id: carerId, unit_id: org.id, tag: null, created_at: nowIso() }).execute();
+    await t.db.db.insertInto('story_digest_settings').values({ user_id: carerId, frequency: 'daily', last_sent_at: null, last_seen_at: null, updated_at: nowIso() }).execute();
+    expect(JSON.stringify((await admin.get(`/admin/users/${carerId}/export`)).json())).toContain('Ask every carer how their week went');
+    expect((await admin.post(`/admin/users/${carerId}/erase`, {})).statusCode).toBe(303);
+    const kept = await t.db.db.selectFrom('promises').select(['text', 'progress']).where('id', '=', promise).executeTakeFirstOrThrow();
+    expect(kept.text).not.toContain('carer');
+    expect(await t.db.db.selectFrom('story_follows').select('id').where('user_id', '=', carerId).execute()).toHaveLength(0);
+    expect(await t.db.db.selectFrom('story_digest_settings').select('user_id').where('user_id', '=', carerId).execute()).toHaveLength(0);
   });
 
   it('will not let an admin erase their own account', async () => {

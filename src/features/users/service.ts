@@ -211,6 +211,9 @@ export async function eraseUser(ctx: ServiceContext, id: number): Promise<void> 
     await trx.deleteFrom('outbox').where('recipient', '=', user.email).where('status', '=', 'pending').execute();
     await eraseLinkedPerson(trx, auditContext(ctx), id);
     await erasePromisesOfUser(trx, id);
+    // What they followed and how often they heard of stories says which services they care about.
+    await trx.deleteFrom('story_follows').where('user_id', '=', id).execute();
+    await trx.deleteFrom('story_digest_settings').where('user_id', '=', id).execute();
     await audit(trx, auditContext(ctx), { action: 'user.erased', entityType: 'user', entityId: id, subjectUserId: id });
   });
 }
