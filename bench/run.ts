@@ -10,8 +10,10 @@
  * absolute requests/sec do not. Between the SPC bench and (a), bench/portfolio.ts times the
  * portfolio page and a measure page with 500 projects, then bench/insights.ts the involvement
  * dashboard with 5,000 projects and 2,000 meetings, then bench/payments.ts the payments pages and a
- * finance export with 100,000 claims, on SQLite and PostgreSQL (`--no-postgres` leaves PostgreSQL
- * out). Budgets: bench/README.md.
+ * finance export with 100,000 claims, then bench/people-import.ts, then bench/story-search.ts
+ * full-text search over 100,000 public stories, then bench/story-measures.ts the story measures
+ * page over 100,000 stories, on SQLite and PostgreSQL (`--no-postgres` leaves
+ * PostgreSQL out). Budgets: bench/README.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +32,8 @@ import { benchPayments, describePaymentsBench, PAYMENTS_ITERATIONS, PAYMENTS_WAR
 import { benchPeopleImport, describePeopleImportBench, importWithinBudget } from './people-import.ts';
 import { benchPortfolio, DEFAULT_ITERATIONS, DEFAULT_WARMUP, describePortfolioBench, withinBudget } from './portfolio.ts';
 import { benchSpc, describeSpcBench, SPC_BUDGET_POINTS_PER_SECOND } from './spc.ts';
+import { benchStoryMeasures, describeStoryMeasuresBench, STORY_MEASURES_ITERATIONS, STORY_MEASURES_WARMUP, storyMeasuresWithinBudget } from './story-measures.ts';
+import { benchStorySearch, describeStorySearchBench, STORY_SEARCH_DEFAULT_STORIES, STORY_SEARCH_ITERATIONS, STORY_SEARCH_WARMUP, storySearchWithinBudget } from './story-search.ts';
 
 /** The home page must manage at least this share of the bare server's requests/sec. */
 export const BUDGET_RATIO = 0.6;
@@ -149,6 +153,19 @@ async function main(): Promise<void> {
   const peopleImport = await benchPeopleImport({ postgres: !args['no-postgres'] });
   for (const line of describePeopleImportBench(peopleImport)) write(line);
   if (!importWithinBudget(peopleImport.results)) process.exitCode = 1;
+  write('');
+
+  // Full-text search over the public stories site: 100,000 stories here (1,000,000 with
+  // `npx tsx bench/story-search.ts`), in this process, on both databases (bench/story-search.ts).
+  const storySearch = await benchStorySearch({ stories: STORY_SEARCH_DEFAULT_STORIES, postgres: !args['no-postgres'] });
+  for (const line of describeStorySearchBench(storySearch, STORY_SEARCH_ITERATIONS, STORY_SEARCH_WARMUP)) write(line);
+  if (!storySearchWithinBudget(storySearch.results)) process.exitCode = 1;
+  write('');
+
+  // The story measures page and its CSV over 100,000 stories, in this process, on both databases (bench/story-measures.ts).
+  const storyMeasures = await benchStoryMeasures({ postgres: !args['no-postgres'] });
+  for (const line of describeStoryMeasuresBench(storyMeasures, STORY_MEASURES_ITERATIONS, STORY_MEASURES_WARMUP)) write(line);
+  if (!storyMeasuresWithinBudget(storyMeasures.results)) process.exitCode = 1;
   write('');
 
   const dir = mkdtempSync(join(tmpdir(), 'alongside-bench-'));

@@ -34,6 +34,7 @@ import storyDiscussionsRoutes from './story-discussions/routes.ts';
 import storiesRoutes from './stories/routes.ts';
 import workshopsRoutes from './workshops/routes.ts';
 import promisesRoutes from './promises/routes.ts';
+import storySiteRoutes from './story-site/routes.ts';
 import storyAlertsRoutes from './story-alerts/routes.ts';
 import storyMeasuresRoutes from './story-measures/routes.ts';
 
@@ -74,6 +75,7 @@ export async function featureRoutes(app: FastifyInstance): Promise<void> {
   await app.register(storiesRoutes);
   await app.register(workshopsRoutes);
   await app.register(promisesRoutes);
+  await app.register(storySiteRoutes);
   await app.register(storyAlertsRoutes);
   await app.register(storyMeasuresRoutes);
 }

@@ -44,6 +44,17 @@ const ALSO_AS: [string, Visitor][] = [
   // The partner's own claims and claim form (the admin has no register entry, so sees "not found in the register").
   ['/my-claims', 'partner'],
   ['/my-claims/new', 'partner'],
+  // The public story form and its thank-you page as a member of the public sees them.
+  ['/stories/new', 'anonymous'],
+  ['/stories/new/thanks', 'anonymous'],
+  // The public stories list with the header for people not signed in (the pages are the same for everyone).
+  ['/stories', 'anonymous'],
+  // A workshop and its live results as a participant sees them (the admin sees them as an organiser).
+  ['/workshops/:id', 'partner'],
+  ['/workshops/:id/results', 'partner'],
+  // The participant's own promises with the check-in form, and a supporter's view with the encouragement form.
+  ['/my-promises', 'partner'],
+  ['/my-promises', 'staff'],
 ];
 
 /** Valid single-use tokens, so the token pages show their form rather than "link expired". */

@@ -179,6 +179,18 @@ export async function latestChart(ctx: ServiceContext, projectId: number, chartI
   return { measure, chart: chartView(measure, points.get(measure.id) ?? [], { id: chartId, size: 'small' }), href: `/projects/${access.project.id}/measures/${measure.id}` };
 }
 
+/**
+ * A project's outcome measure drawn small with its summary and table rows, for the public "You said,
+ * we did" page (story-site): the first outcome measure with data; null when there is none. No
+ * access check: the caller shows only projects that a change made because of a public story links.
+ */
+export async function publicOutcomeChart(ctx: ServiceContext, projectId: number, chartId: string): Promise<{ measure: Measure; chart: ChartView } | null> {
+  const measures = (await q.measuresOfProject(ctx.db, projectId)).filter((m) => m.kind === 'outcome');
+  const points = await q.pointsOfMeasures(ctx.db, measures.map((m) => m.id));
+  const measure = measures.find((m) => (points.get(m.id)?.length ?? 0) > 0);
+  return measure ? { measure, chart: chartView(measure, points.get(measure.id) ?? [], { id: chartId, size: 'small' }) } : null;
+}
+
 /** Only the project and whether the user may change it (for the "add a measure" form). */
 export async function projectForMeasures(ctx: ServiceContext, projectId: number, need: 'view' | 'edit'): Promise<{ project: Project; canEdit: boolean }> {
   const access = await projectAccess(ctx, projectId, need);
