@@ -6,6 +6,7 @@ import type { ClaimLine, ClaimStatus, Database, ExpenseCategory, LedgerEntry, Ra
 import { CLAIM_ACTIVITIES, CLAIM_STATUSES, EXPENSE_CATEGORIES, RATE_BASES } from '../../platform/db/types.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors/index.ts';
 import { readFile, storeFile } from '../../platform/files/index.ts';
+import { parseFilters } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { can, requirePermission, requireSignedIn, scopePaths } from '../../platform/rbac/index.ts';
 import { parse } from '../groups/service.ts';
@@ -51,12 +52,7 @@ export type { ListQuery };
 
 /** Reads /claims filters from the query string; a value that makes no sense is left out. */
 export function parseListQuery(raw: Record<string, unknown>): ListQuery {
-  const out: Record<string, unknown> = {};
-  for (const [k, schema] of Object.entries(listQuerySchema.shape)) {
-    const r = (schema as { safeParse: (v: unknown) => { success: boolean; data?: unknown } }).safeParse(raw[k]);
-    if (r.success && r.data !== undefined) out[k] = r.data;
-  }
-  return out as ListQuery;
+  return parseFilters(listQuerySchema, raw);
 }
 
 const cursorOf = (after: string | undefined): { date: string; id: number } | undefined => {

@@ -5,6 +5,7 @@ import { isRecordId, nowIso } from '../../platform/db/index.ts';
 import type { ChangeKind, Database, OrgUnit, StoryResponse } from '../../platform/db/types.ts';
 import { CHANGE_KINDS } from '../../platform/db/types.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../platform/errors/index.ts';
+import { parseFilters } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { enqueueEmail } from '../../platform/outbox/index.ts';
 import { can, requirePermission, requireSignedIn, scopePaths, type Principal } from '../../platform/rbac/index.ts';
@@ -41,12 +42,7 @@ export type { ListQuery };
 
 /** Reads /feedback/stories filters from the query string; a value that makes no sense is left out. */
 export function parseListQuery(raw: Record<string, unknown>): ListQuery {
-  const out: Record<string, unknown> = {};
-  for (const [k, schema] of Object.entries(listQuerySchema.shape)) {
-    const r = (schema as { safeParse: (v: unknown) => { success: boolean; data?: unknown } }).safeParse(raw[k]);
-    if (r.success && r.data !== undefined) out[k] = r.data;
-  }
-  return out as ListQuery;
+  return parseFilters(listQuerySchema, raw);
 }
 
 const cursorOf = (after: string | undefined): { at: string; id: number } | undefined => {

@@ -16,6 +16,19 @@ export function cleanForm(body: unknown): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Reads list filters from a query string leniently: each field is checked on its own and one that
+ * makes no sense is left out, so a mistyped link still shows the list rather than an error.
+ */
+export function parseFilters<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>): z.infer<S> {
+  const out: Record<string, unknown> = {};
+  for (const [k, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    const r = field.safeParse(raw[k]);
+    if (r.success && r.data !== undefined) out[k] = r.data;
+  }
+  return out as z.infer<S>;
+}
+
 /** Validates with zod and translates each message key through the catalogue. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.infer<S>> {
   const result = schema.safeParse(input);
