@@ -27,7 +27,11 @@ export async function postOwed(db: Db, line: { id: number; amountPence: number; 
   const entries = await q.entriesOfLine(db, line.id);
   const reversed = new Set(entries.map((e) => e.reverses_id).filter((id) => id != null));
   if (entries.some((e) => e.kind === 'owed' && !reversed.has(e.id))) throw ValidationError.one('line', t('errors.payments.alreadyOwed'));
-  return q.insertEntry(db, { claimLineId: line.id, personId: line.personId, kind: 'owed', amountPence: line.amountPence, createdBy: by });
+  const entry = await q.insertEntry(db, { claimLineId: line.id, personId: line.personId, kind: 'owed', amountPence: line.amountPence, createdBy: by });
+  // A line owed again (after its owed amount was reversed) reopens a claim finance had paid in
+  // full; otherwise the export, which skips paid claims, would never send it.
+  await q.markClaimOfLineUnpaid(db, line.id);
+  return entry;
 }
 
 export interface Payment {

@@ -35,6 +35,13 @@ export interface NewEntry {
   createdBy: number | null;
 }
 
+/** Something is owed on the line's claim again, so the claim is no longer paid in full. */
+export async function markClaimOfLineUnpaid(db: Db, lineId: number): Promise<void> {
+  await db.updateTable('claims').set({ paid_at: null })
+    .where('id', '=', (eb) => eb.selectFrom('claim_lines').select('claim_id').where('claim_lines.id', '=', lineId))
+    .execute();
+}
+
 export async function insertEntry(db: Db, e: NewEntry): Promise<LedgerEntry> {
   return db.insertInto('ledger_entries').values({
     claim_line_id: e.claimLineId, person_id: e.personId, kind: e.kind, amount_pence: e.amountPence,
