@@ -80,3 +80,19 @@ export async function postgresReachable(): Promise<string | null> {
     return err instanceof Error ? err.message : String(err);
   }
 }
+
+/**
+ * Runs a bench on SQLite, then on PostgreSQL unless told not to or the server cannot be reached
+ * (then says why it was skipped), so every bench reports both databases the same way.
+ */
+export async function onEachDialect<R>(run: (dialect: Dialect) => Promise<R>, postgres = true): Promise<{ results: R[]; skipped: string[] }> {
+  const results = [await run('sqlite')];
+  const skipped: string[] = [];
+  if (!postgres) skipped.push('PostgreSQL skipped (--no-postgres)');
+  else {
+    const problem = await postgresReachable();
+    if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${BENCH_POSTGRES_URL} (${problem})`);
+    else results.push(await run('postgres'));
+  }
+  return { results, skipped };
+}

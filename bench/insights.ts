@@ -25,7 +25,7 @@ import * as projectQueries from '../src/features/projects/queries.ts';
 import { currentMonth, monthEnd } from '../src/features/projects/service.ts';
 import { monthsUpTo } from '../src/features/insights/service.ts';
 import type { Db, Dialect } from '../src/platform/db/index.ts';
-import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
+import { freshDatabase, onEachDialect } from './databases.ts';
 import { benchApp, percentile, signIn, timeBare, timed, timePage, type Timing } from './inject-timing.ts';
 import { BENCH_MEETINGS, BENCH_PROJECTS, fillTrust, type FilledTrust } from './insights-data.ts';
 
@@ -114,16 +114,7 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
 export async function benchInsights(options: { iterations?: number; warmup?: number; postgres?: boolean } = {}): Promise<{ results: InsightsDialectResult[]; skipped: string[] }> {
   const warmup = options.warmup ?? INSIGHTS_WARMUP;
   const iterations = options.iterations ?? INSIGHTS_ITERATIONS;
-  const results = [await benchDialect('sqlite', warmup, iterations)];
-  const skipped: string[] = [];
-  if (options.postgres !== false) {
-    const problem = await postgresReachable();
-    if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${BENCH_POSTGRES_URL} (${problem})`);
-    else results.push(await benchDialect('postgres', warmup, iterations));
-  } else {
-    skipped.push('PostgreSQL skipped (--no-postgres)');
-  }
-  return { results, skipped };
+  return onEachDialect((dialect) => benchDialect(dialect, warmup, iterations), options.postgres !== false);
 }
 
 export function insightsWithinBudget(results: InsightsDialectResult[]): boolean {

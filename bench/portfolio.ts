@@ -22,7 +22,7 @@ import { PAGE_SIZE } from '../src/features/projects/service.ts';
 import { createAdmin } from '../src/features/users/service.ts';
 import type { Db, Dialect } from '../src/platform/db/index.ts';
 import { INVOLVEMENT_LEVELS, STAGES, type OrgUnit } from '../src/platform/db/types.ts';
-import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
+import { freshDatabase, onEachDialect } from './databases.ts';
 import { benchApp, signIn, timeBare, timePage, type Timing } from './inject-timing.ts';
 import { syntheticSeries } from './spc.ts';
 
@@ -209,16 +209,7 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
 export async function benchPortfolio(options: PortfolioBenchOptions = {}): Promise<{ results: DialectResult[]; skipped: string[] }> {
   const warmup = options.warmup ?? DEFAULT_WARMUP;
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
-  const results = [await benchDialect('sqlite', warmup, iterations)];
-  const skipped: string[] = [];
-  if (options.postgres !== false) {
-    const problem = await postgresReachable();
-    if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${BENCH_POSTGRES_URL} (${problem})`);
-    else results.push(await benchDialect('postgres', warmup, iterations));
-  } else {
-    skipped.push('PostgreSQL skipped (--no-postgres)');
-  }
-  return { results, skipped };
+  return onEachDialect((dialect) => benchDialect(dialect, warmup, iterations), options.postgres !== false);
 }
 
 export function withinBudget(results: DialectResult[]): boolean {

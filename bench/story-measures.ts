@@ -24,7 +24,7 @@ import { currentMonth } from '../src/features/projects/service.ts';
 import { createAdmin } from '../src/features/users/service.ts';
 import type { Db, Dialect } from '../src/platform/db/index.ts';
 import type { OrgUnit, StoryResponseTable, StoryTable } from '../src/platform/db/types.ts';
-import { BENCH_POSTGRES_URL, freshDatabase, postgresReachable } from './databases.ts';
+import { freshDatabase, onEachDialect } from './databases.ts';
 import { benchApp, percentile, signIn, timeBare, timed, timePage, type Timing } from './inject-timing.ts';
 import { random } from './random.ts';
 
@@ -175,16 +175,7 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
 export async function benchStoryMeasures(options: { iterations?: number; warmup?: number; postgres?: boolean } = {}): Promise<{ results: StoryMeasuresDialectResult[]; skipped: string[] }> {
   const warmup = options.warmup ?? STORY_MEASURES_WARMUP;
   const iterations = options.iterations ?? STORY_MEASURES_ITERATIONS;
-  const results = [await benchDialect('sqlite', warmup, iterations)];
-  const skipped: string[] = [];
-  if (options.postgres !== false) {
-    const problem = await postgresReachable();
-    if (problem) skipped.push(`PostgreSQL skipped: cannot connect to ${BENCH_POSTGRES_URL} (${problem})`);
-    else results.push(await benchDialect('postgres', warmup, iterations));
-  } else {
-    skipped.push('PostgreSQL skipped (--no-postgres)');
-  }
-  return { results, skipped };
+  return onEachDialect((dialect) => benchDialect(dialect, warmup, iterations), options.postgres !== false);
 }
 
 export function storyMeasuresWithinBudget(results: StoryMeasuresDialectResult[]): boolean {
