@@ -30,7 +30,7 @@ export async function postOwed(db: Db, line: { id: number; amountPence: number; 
   const entry = await q.insertEntry(db, { claimLineId: line.id, personId: line.personId, kind: 'owed', amountPence: line.amountPence, createdBy: by });
   // A line owed again (after its owed amount was reversed) reopens a claim finance had paid in
   // full; otherwise the export, which skips paid claims, would never send it.
-  await q.markClaimOfLineUnpaid(db, line.id);
+  if (entries.some((e) => e.kind === 'owed')) await q.markClaimOfLineUnpaid(db, line.id);
   return entry;
 }
 
