@@ -14,6 +14,7 @@ import * as m014 from './014_payments_indexes.ts';
 import * as m015 from './015_stories.ts';
 import * as m016 from './016_workshops.ts';
 import * as m017 from './017_story_search.ts';
+import * as m018 from './018_outbox_story.ts';
 
 /** Every migration, in order. Add new ones here: one set runs on both databases. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '015_stories': m015,
   '016_workshops': m016,
   '017_story_search': m017,
+  '018_outbox_story': m018,
 };

@@ -108,4 +108,33 @@ describe('a QI staff member answers a story with a change made and records a tea
     await expectAccessible(page);
     expect(cspErrors).toEqual([]);
   });
+
+  it('tells a teller who left only a phone number by a text, which a moderator sends and marks sent by keyboard', async () => {
+    const phoneOnly = await insertStory(app.t.db, app.org.northTeam.id, { public_title: 'Nobody rang me back', contact_email: null, contact_phone: '07700 900321' });
+    await signIn(page, app.baseUrl, 'quinn@example.org');
+    await page.goto(`${app.baseUrl}/feedback/stories/${phoneOnly}`);
+    await page.getByLabel('Your job title').fill('Team leader');
+    await page.getByLabel('Your response', { exact: true }).fill('Sorry. We have changed how we log call-backs.');
+    await page.getByRole('radio', { name: 'No change (yet)' }).check();
+    await page.getByRole('button', { name: 'Publish response' }).click();
+    await page.getByRole('heading', { name: /^Team leader,/ }).waitFor();
+    expect(await banner(page)).toContain('a text to them is waiting in Texts to send');
+
+    const moderator = await openPage(browser, cspErrors);
+    await signIn(moderator, app.baseUrl, 'admin@example.org');
+    await moderator.goto(`${app.baseUrl}/feedback`);
+    await moderator.getByRole('link', { name: 'Texts to send' }).click();
+    expect(await h1(moderator)).toBe('Texts to send');
+    const card = moderator.locator('section.nhsuk-card', { hasText: '07700 900321' });
+    expect(await card.textContent()).toContain('Sorry. We have changed how we log call-backs.');
+    await expectAccessible(moderator);
+    await card.getByRole('button', { name: /Mark as sent/ }).focus();
+    await moderator.keyboard.press('Enter');
+    await moderator.waitForURL(/\/feedback\/texts$/);
+    expect(await banner(moderator)).toContain('Text marked as sent.');
+    expect(await moderator.locator('main').textContent()).toContain('There are no texts waiting to be sent.');
+    await expectAccessible(moderator);
+    await moderator.close();
+    expect(cspErrors).toEqual([]);
+  });
 });

@@ -223,3 +223,67 @@ export async function deleteContact(db: Executor, unitId: number): Promise<numbe
 export async function sentMessage(db: Executor, key: string): Promise<{ recipient: string; created_at: string } | undefined> {
   return db.selectFrom('outbox').select(['recipient', 'created_at']).where('idempotency_key', '=', key).executeTakeFirst();
 }
+
+// ---- Texts to tellers, sent by hand
+
+export interface TextRow {
+  id: number;
+  story_id: number;
+  public_title: string;
+  unit_name: string;
+  recipient: string;
+  subject: string;
+  body_text: string;
+  status: 'pending' | 'sent' | 'dead';
+  created_at: string;
+}
+
+/** Texts to the tellers of stories the principal moderates (the outbox rows that name a story). */
+const textsFor = (db: Executor, principal: Principal) =>
+  db
+    .selectFrom('outbox')
+    .innerJoin('stories', 'stories.id', 'outbox.story_id')
+    .innerJoin('org_units as u', 'u.id', 'stories.unit_id')
+    .select(['outbox.id', 'stories.id as story_id', 'stories.public_title', 'u.name as unit_name', 'outbox.recipient', 'outbox.subject', 'outbox.body_text', 'outbox.status', 'outbox.created_at'])
+    .where('outbox.channel', '=', 'sms')
+    .where((eb) => storyInScope(eb, principal, 'stories:moderate'));
+
+/** Texts waiting to be sent, oldest first, after the given message id. */
+export async function pendingTexts(db: Executor, principal: Principal, after: number | undefined, limit: number): Promise<TextRow[]> {
+  let q = textsFor(db, principal).where('outbox.status', '=', 'pending');
+  if (after !== undefined) q = q.where('outbox.id', '>', after);
+  return (await q.orderBy('outbox.id').limit(limit).execute()) as TextRow[];
+}
+
+export async function countPendingTexts(db: Executor, principal: Principal): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .innerJoin('stories', 'stories.id', 'outbox.story_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('outbox.channel', '=', 'sms')
+    .where('outbox.status', '=', 'pending')
+    .where((eb) => storyInScope(eb, principal, 'stories:moderate'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function textForModerator(db: Executor, principal: Principal, id: number): Promise<TextRow | undefined> {
+  return (await textsFor(db, principal).where('outbox.id', '=', id).executeTakeFirst()) as TextRow | undefined;
+}
+
+/** Marks a pending text sent; false when it was no longer pending. */
+export async function markTextSent(db: Executor, id: number, at: string): Promise<boolean> {
+  const r = await db.updateTable('outbox').set({ status: 'sent', sent_at: at, locked_until: null })
+    .where('id', '=', id).where('channel', '=', 'sms').where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * On erasure: messages still waiting for the teller are dropped; those already sent keep their
+ * row (that we wrote to them) without the address or words, which named them.
+ */
+export async function eraseTellerMessages(db: Executor, storyId: number, erased: string): Promise<void> {
+  await db.deleteFrom('outbox').where('story_id', '=', storyId).where('status', '!=', 'sent').execute();
+  await db.updateTable('outbox').set({ recipient: erased, body_text: erased }).where('story_id', '=', storyId).execute();
+}

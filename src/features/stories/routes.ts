@@ -195,7 +195,7 @@ export default async function storiesRoutes(app: FastifyInstance): Promise<void>
       {
         heading: t('stories.hub.sections.moderate'),
         links: hub.mayModerate
-          ? [link('moderation', '/feedback/moderation', { count: hub.newCount }), link('contacts', '/feedback/safeguarding-contacts')]
+          ? [link('moderation', '/feedback/moderation', { count: hub.newCount }), link('texts', '/feedback/texts', { count: hub.textCount }), link('contacts', '/feedback/safeguarding-contacts')]
           : [],
       },
       {
@@ -231,6 +231,25 @@ export default async function storiesRoutes(app: FastifyInstance): Promise<void>
       nextUrl: queue.next ? queueUrl(query.status, queue.next) : undefined,
       firstPageUrl: query.after ? queueUrl(query.status) : undefined,
     });
+  });
+
+  // ---- Texts to tellers, sent by hand
+  app.get('/feedback/texts', async (request, reply) => {
+    const { after } = cleanForm(request.query);
+    const page = await stories.textsToSend(request.ctx, after);
+    return reply.page(`${V}/texts.njk`, {
+      pageTitle: t('stories.texts.title'),
+      total: page.total,
+      texts: page.texts.map((m) => ({ ...m, queued: londonDateTime(m.created_at) })),
+      nextUrl: page.nextAfter ? `/feedback/texts?after=${page.nextAfter}` : undefined,
+      firstPageUrl: after ? '/feedback/texts' : undefined,
+    });
+  });
+
+  app.post('/feedback/texts/:id/sent', async (request, reply) => {
+    const changed = await stories.markTextSent(request.ctx, idParam(request));
+    reply.flash(t(changed ? 'stories.texts.markedSent' : 'stories.texts.alreadySent'));
+    return reply.redirect('/feedback/texts', 303);
   });
 
   // ---- One story

@@ -227,6 +227,8 @@ export interface FeedbackHub {
   mayRespond: boolean;
   /** New stories waiting for moderation in the user's units. */
   newCount: number;
+  /** Texts to tellers waiting to be sent by hand, for stories the user moderates. */
+  textCount: number;
 }
 
 export async function feedbackHub(ctx: ServiceContext): Promise<FeedbackHub> {
@@ -236,6 +238,7 @@ export async function feedbackHub(ctx: ServiceContext): Promise<FeedbackHub> {
     mayModerate,
     mayRespond: can(principal, 'stories:respond'),
     newCount: mayModerate ? await q.countInScope(ctx.db, principal, 'new') : 0,
+    textCount: mayModerate ? await q.countPendingTexts(ctx.db, principal) : 0,
   };
 }
 
@@ -481,9 +484,44 @@ export async function eraseTeller(ctx: ServiceContext, id: number): Promise<bool
           }
         : {}),
     });
+    await q.eraseTellerMessages(trx, story.id, t('stories.erase.erasedMessage'));
     await audit(trx, auditContext(ctx), { action: 'story.erased', entityType: 'story', entityId: story.id, details: { unmoderated } });
   });
   return true;
+}
+
+// ---- Texts to tellers who left only a phone number
+
+export const TEXTS_PAGE = 25;
+
+export interface TextsPage {
+  texts: q.TextRow[];
+  total: number;
+  nextAfter: number | null;
+}
+
+/**
+ * Texts telling tellers of responses, for stories the moderator moderates, oldest first, a page at
+ * a time. The worker sends email only: a moderator sends each text by hand and marks it sent.
+ */
+export async function textsToSend(ctx: ServiceContext, rawAfter: unknown): Promise<TextsPage> {
+  const principal = requirePermission(ctx.principal, 'stories:moderate');
+  const after = Number(rawAfter);
+  const rows = await q.pendingTexts(ctx.db, principal, isRecordId(after) ? after : undefined, TEXTS_PAGE + 1);
+  const texts = rows.slice(0, TEXTS_PAGE);
+  return { texts, total: await q.countPendingTexts(ctx.db, principal), nextAfter: rows.length > TEXTS_PAGE ? (texts.at(-1)?.id ?? null) : null };
+}
+
+/** Marks a text sent by hand (a 404 for one the user does not moderate). False when it was already sent. Audited. */
+export async function markTextSent(ctx: ServiceContext, id: number): Promise<boolean> {
+  const principal = requirePermission(ctx.principal, 'stories:moderate');
+  const text = isRecordId(id) ? await q.textForModerator(ctx.db, principal, id) : undefined;
+  if (!text) throw new NotFoundError();
+  return ctx.db.transaction().execute(async (trx) => {
+    const done = await q.markTextSent(trx, text.id, nowIso());
+    if (done) await audit(trx, auditContext(ctx), { action: 'story.text_sent_by_hand', entityType: 'story', entityId: text.story_id, details: { messageId: text.id } });
+    return done;
+  });
 }
 
 // ---- Safeguarding contacts

@@ -7,6 +7,7 @@ import { dayText } from '../groups/service.ts';
 import { londonShortDay } from '../meetings/service.ts';
 import { indentedName } from '../org/service.ts';
 import * as responses from './service.ts';
+import type { Told } from './service.ts';
 
 const V = 'story-responses/views';
 const idParam = (request: FastifyRequest, name = 'id'): number => Number((request.params as Record<string, string>)[name]);
@@ -95,8 +96,8 @@ async function editView(request: FastifyRequest, storyId: number, responseId: nu
 }
 
 /** The flash after saving: saved, and whether the teller was told. */
-const savedText = (key: 'added' | 'updated', told: 'email' | null): string =>
-  [t(`storyResponses.flash.${key}`), told ? t('storyResponses.flash.toldByEmail') : ''].filter(Boolean).join(' ');
+const savedText = (key: 'added' | 'updated', told: Told): string =>
+  [t(`storyResponses.flash.${key}`), told ? t(told === 'email' ? 'storyResponses.flash.toldByEmail' : 'storyResponses.flash.toldBySms') : ''].filter(Boolean).join(' ');
 
 export default async function storyResponsesRoutes(app: FastifyInstance): Promise<void> {
   app.get('/feedback/stories', async (request, reply) => {

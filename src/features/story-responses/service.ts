@@ -7,7 +7,7 @@ import { CHANGE_KINDS } from '../../platform/db/types.ts';
 import { ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../platform/errors/index.ts';
 import { parseFilters } from '../../platform/http/forms.ts';
 import { t } from '../../platform/i18n/index.ts';
-import { enqueueEmail } from '../../platform/outbox/index.ts';
+import { enqueueEmail, enqueueText } from '../../platform/outbox/index.ts';
 import { can, requirePermission, requireSignedIn, scopePaths, type Principal } from '../../platform/rbac/index.ts';
 import { allIdeas, getIdea } from '../changes/service.ts';
 import { unitById, unitsUnder } from '../org/service.ts';
@@ -216,6 +216,8 @@ export function responseMessage(m: {
   change: ChangeKind;
   changeDescription: string | null;
   link: string | null;
+  /** A text ends by saying it is a text. */
+  by?: 'email' | 'sms';
 }): { subject: string; text: string } {
   const k = (key: string) => `storyResponses.message.${key}`;
   const first = m.name?.trim().split(/\s+/)[0];
@@ -226,28 +228,32 @@ export function responseMessage(m: {
   } else {
     parts.push(t(k('update'), { title: m.title }), `${t(k(`changeUpdate.${m.change}`), { role: m.role })}\n${m.changeDescription ?? ''}`);
   }
-  parts.push(m.link ? t(k('readOnline'), { link: m.link }) : t(k('notOnline')), t(k('why')));
+  parts.push(m.link ? t(k('readOnline'), { link: m.link }) : t(k('notOnline')), t(k(m.by === 'sms' ? 'whyText' : 'why')));
   return { subject: t(k(m.kind === 'new' ? 'subjectNew' : `subjectChange.${m.change}`)), text: parts.join('\n\n') };
 }
 
 /**
- * Tells the teller, in the caller's transaction, when they left an email address. Answers how
- * they were told ('email'), or null when they left no email address (a phone number alone cannot
- * be messaged from here yet).
+ * Tells the teller, in the caller's transaction: by email when they left an email address, else by
+ * a text waiting for a moderator to send by hand when they left a phone number. Answers how they
+ * were told, or null when they left neither.
  */
-async function tellTeller(ctx: ServiceContext, trx: Transaction<Database>, storyId: number, key: string, m: Omit<Parameters<typeof responseMessage>[0], 'name' | 'title' | 'link'>): Promise<'email' | null> {
+async function tellTeller(ctx: ServiceContext, trx: Transaction<Database>, storyId: number, key: string, m: Omit<Parameters<typeof responseMessage>[0], 'name' | 'title' | 'link' | 'by'>): Promise<Told> {
   const contact = await q.tellerContact(trx, storyId);
-  if (!contact?.contact_email) return null;
+  const by: Told = contact?.contact_email ? 'email' : contact?.contact_phone ? 'sms' : null;
+  if (!contact || !by) return null;
   const link = contact.on_site ? `${ctx.config.baseUrl.replace(/\/$/, '')}/stories/${storyId}` : null;
-  const message = responseMessage({ ...m, name: contact.teller_name, title: contact.public_title, link });
-  await enqueueEmail(trx, { idempotencyKey: key, to: contact.contact_email, ...message });
-  return 'email';
+  const message = responseMessage({ ...m, name: contact.teller_name, title: contact.public_title, link, by });
+  if (by === 'email') await enqueueEmail(trx, { idempotencyKey: key, to: contact.contact_email as string, storyId, ...message });
+  else await enqueueText(trx, { idempotencyKey: key, to: contact.contact_phone as string, storyId, ...message });
+  return by;
 }
+
+/** How the teller was told of a response: by email, by a text to send by hand, or not at all. */
+export type Told = 'email' | 'sms' | null;
 
 export interface Saved {
   id: number;
-  /** How the teller was told: 'email', or null when not. */
-  told: 'email' | null;
+  told: Told;
 }
 
 /** Adds a response to a published story the user may respond to (stories:respond for a unit it is about). Audited. */

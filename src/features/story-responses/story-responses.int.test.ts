@@ -192,20 +192,74 @@ describe('responding to stories', () => {
     expect(actions.filter((a) => a.action === 'story_response.updated')).toHaveLength(2);
   });
 
-  it('sends nothing when the teller left no email address, and no link when the story is not on the public site', async () => {
+  it('sends nothing when the teller left no contact details, and no link when the story is not on the public site', async () => {
     const staff = await signedIn(t, 'staff@example.org');
     const none = await insertStory(t.db, s.org.northTeam.id, { contact_email: null, contact_phone: null });
-    const phoneOnly = await insertStory(t.db, s.org.northTeam.id, { contact_email: null, contact_phone: '07700 900456' });
     expect((await staff.post(`/feedback/stories/${none}/responses`, valid)).statusCode).toBe(303);
-    expect((await staff.post(`/feedback/stories/${phoneOnly}/responses`, valid)).statusCode).toBe(303);
     expect(await outbox()).toEqual([]);
     expect((await staff.get(`/feedback/stories/${none}`)).body).not.toContain('We have emailed');
 
     const private_ = await insertStory(t.db, s.org.northTeam.id, { consent_publish: 0 });
     expect((await staff.post(`/feedback/stories/${private_}/responses`, valid)).statusCode).toBe(303);
     const [message] = await outbox();
+    expect(message).toMatchObject({ channel: 'email', story_id: private_ });
     expect(message?.body_text).not.toContain('/stories/');
     expect(message?.body_text).toContain('Your story is not on our website');
+  });
+
+  it('tells a teller who left only a phone number by a text a moderator sends by hand, and marks it sent once', async () => {
+    const staff = await signedIn(t, 'staff@example.org');
+    const phoneOnly = await insertStory(t.db, s.org.northTeam.id, { contact_email: null, contact_phone: '07700 900456', public_title: 'Lost my glasses' });
+    expect((await staff.post(`/feedback/stories/${phoneOnly}/responses`, valid)).statusCode).toBe(303);
+    expect((await staff.get(`/feedback/stories/${phoneOnly}`)).body).toContain('a text to them is waiting in Texts to send');
+    const [text] = await outbox();
+    expect(text).toMatchObject({ channel: 'sms', recipient: '07700 900456', story_id: phoneOnly, status: 'pending' });
+    expect(text?.body_text).toContain(valid.body);
+    expect(text?.body_text).toContain('We sent you this text');
+    const told = await t.db.db.selectFrom('audit_log').select('details').where('action', '=', 'story_response.created').executeTakeFirstOrThrow();
+    expect(JSON.parse(told.details as string)).toMatchObject({ told: 'sms' });
+
+    // Only moderators see the texts (they hold the teller's phone number); the worker never sends them.
+    expect((await staff.get('/feedback/texts')).statusCode).toBe(403);
+    const lead = await signedIn(t, 'lead@example.org');
+    expect((await lead.get('/feedback')).body).toContain('1 text is waiting to be sent');
+    const page = await lead.get('/feedback/texts');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('1 text is waiting to be sent.');
+    expect(page.body).toContain('07700 900456');
+    expect(page.body).toContain(`/feedback/moderation/${phoneOnly}`);
+    await createUser(t.db, 'south-lead@example.org', [{ unitId: s.org.south.id, role: 'lead' }]);
+    const southLead = await signedIn(t, 'south-lead@example.org');
+    expect((await southLead.get('/feedback/texts')).body).not.toContain('07700 900456');
+    expect((await southLead.post(`/feedback/texts/${text?.id}/sent`, {})).statusCode).toBe(404);
+    expect((await lead.post('/feedback/texts/nope/sent', {})).statusCode).toBe(404);
+
+    const sent = await lead.post(`/feedback/texts/${text?.id}/sent`, {});
+    expect(sent.statusCode).toBe(303);
+    expect((await lead.get('/feedback/texts')).body).toContain('Text marked as sent.');
+    expect((await outbox())[0]).toMatchObject({ status: 'sent' });
+    await lead.post(`/feedback/texts/${text?.id}/sent`, {});
+    expect((await lead.get('/feedback/texts')).body).toContain('That text was already marked as sent.');
+    const marks = await t.db.db.selectFrom('audit_log').select(['entity_id', 'details']).where('action', '=', 'story.text_sent_by_hand').execute();
+    expect(marks).toEqual([{ entity_id: String(phoneOnly), details: JSON.stringify({ messageId: text?.id }) }]);
+  });
+
+  it('drops messages still waiting for a teller when they are erased, and takes their address out of those sent', async () => {
+    const staff = await signedIn(t, 'staff@example.org');
+    const lead = await signedIn(t, 'lead@example.org');
+    const byText = await insertStory(t.db, s.org.northTeam.id, { contact_email: null, contact_phone: '07700 900789' });
+    const byEmail = await insertStory(t.db, s.org.northTeam.id);
+    await staff.post(`/feedback/stories/${byText}/responses`, valid);
+    await staff.post(`/feedback/stories/${byEmail}/responses`, valid);
+    await t.db.db.updateTable('outbox').set({ status: 'sent', sent_at: nowIso() }).where('story_id', '=', byEmail).execute();
+    const other = await insertStory(t.db, s.org.northTeam.id, { contact_email: 'someone.else@example.org' });
+    await staff.post(`/feedback/stories/${other}/responses`, valid);
+
+    for (const id of [byText, byEmail]) expect((await lead.post(`/feedback/moderation/${id}/erase`, { confirm: 'yes' })).statusCode).toBe(303);
+    const left = await outbox();
+    expect(left.map((m) => [m.story_id, m.recipient])).toEqual([[byEmail, '(erased)'], [other, 'someone.else@example.org']]);
+    expect(left[0]?.body_text).toBe('(erased)');
+    expect((await lead.get('/feedback/texts')).body).toContain('There are no texts waiting to be sent.');
   });
 
   it('links a response to a project the responder can see and one of that project’s change ideas only', async () => {

@@ -119,6 +119,8 @@ export interface OutboxTable {
   person_id: number | null;
   /** The person's format (large print, easy read…) the body was written for. */
   format: string | null;
+  /** The story whose teller the message is for (migration 018). */
+  story_id: number | null;
 }
 
 export interface RateLimitTable {

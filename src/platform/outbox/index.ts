@@ -28,6 +28,8 @@ export interface EmailToSend {
   subject: string;
   text: string;
   attachments?: Attachment[];
+  /** The story whose teller the email is for, so erasing the teller can find it. */
+  storyId?: number;
 }
 
 /** Write the message in the caller's transaction, so it is sent if and only if the change commits. */
@@ -45,11 +47,45 @@ export async function enqueueEmail(db: Kysely<Database> | Transaction<Database>,
       attempts: 0,
       next_attempt_at: now,
       created_at: now,
+      story_id: email.storyId ?? null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
   if (row) await attach(db, row.id, email.attachments);
+}
+
+/** A text message about a story, to a teller who left only a phone number. */
+export interface TextToSend {
+  idempotencyKey: string;
+  to: string;
+  subject: string;
+  text: string;
+  storyId: number;
+}
+
+/**
+ * Queues a text in the caller's transaction. The worker sends email only: a text waits as pending
+ * until someone sends it by hand and marks it sent. Enqueueing the same key twice is a no-op.
+ */
+export async function enqueueText(db: Kysely<Database> | Transaction<Database>, message: TextToSend): Promise<void> {
+  const now = nowIso();
+  await db
+    .insertInto('outbox')
+    .values({
+      idempotency_key: message.idempotencyKey,
+      channel: 'sms',
+      recipient: message.to,
+      subject: message.subject,
+      body_text: message.text,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      story_id: message.storyId,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
 }
 
 /** Stores each file once and points the message at it (nothing when the message already existed). */

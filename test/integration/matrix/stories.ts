@@ -1,4 +1,5 @@
 import { insertStory } from '../../../src/features/stories/test-support.ts';
+import { nowIso } from '../../../src/platform/db/index.ts';
 import { EVERYONE, type MatrixPart } from './part.ts';
 
 /**
@@ -29,6 +30,9 @@ const part: MatrixPart = {
     'POST /feedback/moderation/:id/safeguarding': MODERATORS,
     // Without confirm=yes: the confirmation page.
     'POST /feedback/moderation/:id/erase': MODERATORS,
+    // Texts to tellers with only a phone number: moderators of the story's units.
+    'GET /feedback/texts': MODERATORS,
+    'POST /feedback/texts/:id/sent': MODERATORS,
     'GET /feedback/safeguarding-contacts': MODERATORS,
     // An empty form names no unit: a 400 for moderators.
     'POST /feedback/safeguarding-contacts': MODERATORS,
@@ -40,11 +44,16 @@ const part: MatrixPart = {
       status: 'new', published_at: null, public_title: 'Matrix story',
       body: 'Dr Patel rang me on 07700 900123 about NHS number 943 476 5919.', public_body: 'Dr Patel rang me on 07700 900123 about NHS number 943 476 5919.',
     });
-    return { story };
+    const now = nowIso();
+    const text = await t.db.db.insertInto('outbox').values({
+      idempotency_key: `matrix-text-${story}`, channel: 'sms', recipient: '07700 900123', subject: 'We have replied to your story',
+      body_text: 'Hello', status: 'pending', attempts: 0, next_attempt_at: now, created_at: now, story_id: story,
+    }).returning('id').executeTakeFirstOrThrow();
+    return { story, text: text.id };
   },
 
   concreteUrl(url, ids) {
-    return url.replace(/^\/feedback\/moderation\/:id/, `/feedback/moderation/${ids.story}`);
+    return url.replace(/^\/feedback\/moderation\/:id/, `/feedback/moderation/${ids.story}`).replace(/^\/feedback\/texts\/:id/, `/feedback/texts/${ids.text}`);
   },
 };
 
