@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertStory } from '../../src/features/stories/test-support.ts';
 import { banner, createLead, errorSummary, expectAccessible, h1, launchBrowser, openPage, signIn, startApp, type RunningApp } from './support.ts';
 
 /**
@@ -115,6 +116,26 @@ describe('a story told by the public and moderated by a lead, in a real browser'
     await page.goto(`${app.baseUrl}/feedback/stories/new`);
     expect(await h1(page)).toBe('Enter a story for someone');
     await expectAccessible(page);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('finds a teller’s stories by their email address and downloads what we hold', async () => {
+    await insertStory(app.t.db, app.org.northTeam.id, { public_title: 'Parking was impossible', contact_email: 'pat.teller@example.org' });
+    const page: Page = await openPage(browser, cspErrors);
+    await signIn(page, app.baseUrl, 'lena@example.org');
+    await page.goto(`${app.baseUrl}/feedback`);
+    await page.getByRole('link', { name: "A teller's request" }).click();
+    expect(await h1(page)).toBe("A teller's request for their details");
+    await page.getByRole('button', { name: 'Find their stories' }).click();
+    expect(await errorSummary(page)).toContain('Enter the email address or phone number they gave us');
+    await expectAccessible(page);
+    await page.getByLabel('Their email address or phone number').fill('Pat.Teller@example.org');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Stories they told' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Parking was impossible' }).getAttribute('href')).toMatch(/^\/feedback\/moderation\/\d+$/);
+    await expectAccessible(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download what we hold (JSON)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^stories-teller-\d{4}-\d{2}-\d{2}\.json$/);
     expect(cspErrors).toEqual([]);
   });
 });

@@ -287,3 +287,55 @@ export async function eraseTellerMessages(db: Executor, storyId: number, erased:
   await db.deleteFrom('outbox').where('story_id', '=', storyId).where('status', '!=', 'sent').execute();
   await db.updateTable('outbox').set({ recipient: erased, body_text: erased }).where('story_id', '=', storyId).execute();
 }
+
+// ---- What we hold about a teller (subject access)
+
+/** Stories the principal moderates told with this email address (stored lower-case). */
+export async function storyIdsByEmail(db: Executor, principal: Principal, email: string): Promise<number[]> {
+  const rows = await db.selectFrom('stories').select('stories.id').where('stories.contact_email', '=', email)
+    .where((eb) => storyInScope(eb, principal, 'stories:moderate')).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Phone numbers are kept as typed, so the caller compares their digits: this reads only the id and
+ * number of each story in scope that has one. A lookup made on request, not on every page.
+ */
+export async function phonesInScope(db: Executor, principal: Principal): Promise<{ id: number; contact_phone: string }[]> {
+  return (await db.selectFrom('stories').select(['stories.id', 'stories.contact_phone']).where('stories.contact_phone', 'is not', null)
+    .where((eb) => storyInScope(eb, principal, 'stories:moderate')).execute()) as { id: number; contact_phone: string }[];
+}
+
+/** The stories with these ids, whole, with their unit, oldest first. */
+export async function storiesByIds(db: Executor, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('stories').innerJoin('org_units as u', 'u.id', 'stories.unit_id')
+    .selectAll('stories').select('u.name as unit_name')
+    .where('stories.id', 'in', ids).orderBy('stories.received_at').orderBy('stories.id').execute();
+}
+
+export async function tagsOfStories(db: Executor, ids: readonly number[]): Promise<{ story_id: number; tag: string }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('story_tags').select(['story_id', 'tag']).where('story_id', 'in', ids).orderBy('tag').execute();
+}
+
+export async function unitsOfStories(db: Executor, ids: readonly number[]): Promise<{ story_id: number; name: string }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('story_units as su').innerJoin('org_units as u', 'u.id', 'su.unit_id')
+    .select(['su.story_id', 'u.name']).where('su.story_id', 'in', ids).orderBy('u.path').execute();
+}
+
+/** The public responses to these stories, oldest first (the teller can read them anyway). */
+export async function responsesOfStories(db: Executor, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('story_responses')
+    .select(['story_id', 'responder_role', 'body', 'change', 'change_description', 'created_at', 'updated_at'])
+    .where('story_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+}
+
+/** The messages written to the teller of these stories. */
+export async function messagesOfStories(db: Executor, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('outbox').select(['story_id', 'channel', 'recipient', 'subject', 'body_text', 'status', 'created_at', 'sent_at'])
+    .where('story_id', 'in', ids).orderBy('id').execute();
+}

@@ -195,7 +195,7 @@ export default async function storiesRoutes(app: FastifyInstance): Promise<void>
       {
         heading: t('stories.hub.sections.moderate'),
         links: hub.mayModerate
-          ? [link('moderation', '/feedback/moderation', { count: hub.newCount }), link('texts', '/feedback/texts', { count: hub.textCount }), link('contacts', '/feedback/safeguarding-contacts')]
+          ? [link('moderation', '/feedback/moderation', { count: hub.newCount }), link('texts', '/feedback/texts', { count: hub.textCount }), link('tellers', '/feedback/tellers'), link('contacts', '/feedback/safeguarding-contacts')]
           : [],
       },
       {
@@ -250,6 +250,46 @@ export default async function storiesRoutes(app: FastifyInstance): Promise<void>
     const changed = await stories.markTextSent(request.ctx, idParam(request));
     reply.flash(t(changed ? 'stories.texts.markedSent' : 'stories.texts.alreadySent'));
     return reply.redirect('/feedback/texts', 303);
+  });
+
+  // ---- A teller's request: find the stories they told, download what we hold about them
+  const tellersView = (values: Record<string, unknown> = {}, errors: FieldError[] = [], found?: stories.TellerLookup) => ({
+    pageTitle: t('stories.tellers.title'),
+    values,
+    errors,
+    found: found && found.stories.map((s) => ({
+      ...s,
+      href: `/feedback/moderation/${s.id}`,
+      receivedText: londonDateTime(s.received_at),
+      statusText: t(`stories.statuses.${s.status}`) + (s.erased_at ? ` (${t('stories.tellers.erased')})` : ''),
+    })),
+  });
+
+  app.get('/feedback/tellers', async (request, reply) => {
+    stories.mayLookUpTellers(request.ctx);
+    return reply.page(`${V}/tellers.njk`, tellersView());
+  });
+
+  app.post('/feedback/tellers', async (request, reply) => {
+    const input = cleanForm(request.body);
+    try {
+      return await reply.page(`${V}/tellers.njk`, tellersView(input, [], await stories.findTellerStories(request.ctx, input)));
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return reply.code(400).page(`${V}/tellers.njk`, tellersView(input, translateErrors(err.fields)));
+    }
+  });
+
+  app.post('/feedback/tellers/export', async (request, reply) => {
+    const input = cleanForm(request.body);
+    try {
+      const file = await stories.tellerExport(request.ctx, input);
+      return await reply.header('content-type', 'application/json; charset=utf-8').header('content-disposition', `attachment; filename="${file.filename}"`)
+        .header('cache-control', 'no-store').send(file.body);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      return reply.code(400).page(`${V}/tellers.njk`, tellersView(input, translateErrors(err.fields)));
+    }
   });
 
   // ---- One story

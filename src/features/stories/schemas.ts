@@ -123,3 +123,13 @@ export const queueQuerySchema = z.object({
   after: queueCursor.optional().catch(undefined),
 });
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
+
+/**
+ * A teller's email address or UK phone number, to find what we hold about them: an email address
+ * is compared lower-case, a phone number by its national digits (however it was typed).
+ */
+export const tellerLookupSchema = z.object({
+  contact: requiredText(254, { required: 'errors.stories.tellerContactRequired', tooLong: 'errors.stories.tellerContactInvalid' })
+    .transform((v): { email: string } | { phoneDigits: string | null } => (v.includes('@') ? { email: v.trim().toLowerCase() } : { phoneDigits: ukPhoneDigits(v) }))
+    .refine((c) => ('email' in c ? z.email().safeParse(c.email).success : c.phoneDigits != null), 'errors.stories.tellerContactInvalid'),
+});

@@ -10,9 +10,9 @@ import { t } from '../../platform/i18n/index.ts';
 import { enqueueEmail } from '../../platform/outbox/index.ts';
 import { can, requireInScope, requirePermission, scopePaths, type Permission, type Principal } from '../../platform/rbac/index.ts';
 import * as q from './queries.ts';
-import { findPersonalDetails, type RedactionKind } from './redaction.ts';
+import { findPersonalDetails, ukPhoneDigits, type RedactionKind } from './redaction.ts';
 import {
-  contactSchema, moderationSchema, publicStorySchema, queueQuerySchema, redactionChoice, safeguardingSchema, STAFF_SOURCES, staffStorySchema,
+  contactSchema, moderationSchema, publicStorySchema, queueQuerySchema, redactionChoice, safeguardingSchema, STAFF_SOURCES, staffStorySchema, tellerLookupSchema,
   unitSearchSchema, type ModerationAction, type PublicStoryInput, type QueueQuery,
 } from './schemas.ts';
 
@@ -522,6 +522,89 @@ export async function markTextSent(ctx: ServiceContext, id: number): Promise<boo
     if (done) await audit(trx, auditContext(ctx), { action: 'story.text_sent_by_hand', entityType: 'story', entityId: text.story_id, details: { messageId: text.id } });
     return done;
   });
+}
+
+// ---- What we hold about a teller (subject access)
+
+export interface TellerStory {
+  id: number;
+  public_title: string;
+  unit_name: string;
+  status: string;
+  received_at: string;
+  erased_at: string | null;
+}
+
+export interface TellerLookup {
+  stories: TellerStory[];
+}
+
+/** Only moderators look up tellers (a 403 for anyone else). */
+export function mayLookUpTellers(ctx: ServiceContext): void {
+  requirePermission(ctx.principal, 'stories:moderate');
+}
+
+/** The ids of stories in the moderator's units told with the email address or phone number typed. */
+async function tellerStoryIds(ctx: ServiceContext, raw: Record<string, unknown>): Promise<number[]> {
+  const principal = requirePermission(ctx.principal, 'stories:moderate');
+  const { contact } = parse(tellerLookupSchema, raw);
+  if ('email' in contact) return q.storyIdsByEmail(ctx.db, principal, contact.email);
+  const phones = await q.phonesInScope(ctx.db, principal);
+  return phones.filter((p) => ukPhoneDigits(p.contact_phone) === contact.phoneDigits).map((p) => p.id);
+}
+
+/**
+ * When a teller asks what we hold about them, or asks for it to be erased: the stories in the
+ * moderator's units they told, found by the email address or phone number they left. The lookup is
+ * audited (how many were found; never the address typed).
+ */
+export async function findTellerStories(ctx: ServiceContext, raw: Record<string, unknown>): Promise<TellerLookup> {
+  const ids = await tellerStoryIds(ctx, raw);
+  const stories = (await q.storiesByIds(ctx.db, ids)).map((s) => ({
+    id: s.id, public_title: s.public_title, unit_name: s.unit_name, status: s.status, received_at: s.received_at, erased_at: s.erased_at,
+  }));
+  await audit(ctx.db, auditContext(ctx), { action: 'story.teller_searched', entityType: 'story', entityId: null, details: { found: ids.length } });
+  return { stories };
+}
+
+/**
+ * Everything we hold about a teller, as JSON for a subject-access reply: each story they told as
+ * they told it and as it is shown, its status, tags and services, the public responses and the
+ * messages we wrote to them. A safeguarding flag is said (when) but its note is left out: whether to
+ * disclose it is a decision for the trust's data protection officer. Audited with the story ids.
+ */
+export async function tellerExport(ctx: ServiceContext, raw: Record<string, unknown>): Promise<{ filename: string; body: string; count: number }> {
+  const ids = await tellerStoryIds(ctx, raw);
+  const [rows, tags, units, responses, messages] = await Promise.all([
+    q.storiesByIds(ctx.db, ids), q.tagsOfStories(ctx.db, ids), q.unitsOfStories(ctx.db, ids), q.responsesOfStories(ctx.db, ids), q.messagesOfStories(ctx.db, ids),
+  ]);
+  const of = <T extends { story_id: number | null }>(list: T[], id: number) => list.filter((x) => x.story_id === id).map(({ story_id: _, ...rest }) => rest);
+  const stories = rows.map((s) => ({
+    id: s.id,
+    receivedAt: s.received_at,
+    howItCame: s.source,
+    tellerRole: s.teller_role,
+    about: s.unit_name,
+    asTold: { title: s.title, story: s.body, good: s.good, better: s.better, name: s.teller_name, email: s.contact_email, phone: s.contact_phone },
+    consentToPublish: s.consent_publish === 1,
+    naming: s.naming,
+    asShown: { title: s.public_title, story: s.public_body, good: s.public_good, better: s.public_better, name: s.public_name },
+    status: s.status,
+    statusReason: s.status_reason,
+    publishedAt: s.published_at,
+    safeguardingFlaggedAt: s.safeguarding_at,
+    erasedAt: s.erased_at,
+    themes: of(tags, s.id).map((x) => x.tag),
+    services: of(units, s.id).map((x) => x.name),
+    responses: of(responses, s.id),
+    messagesToYou: of(messages, s.id),
+  }));
+  await audit(ctx.db, auditContext(ctx), { action: 'story.teller_exported', entityType: 'story', entityId: null, details: { stories: ids } });
+  return {
+    filename: `stories-teller-${new Date().toISOString().slice(0, 10)}.json`,
+    body: `${JSON.stringify({ exportedAt: nowIso(), stories }, null, 2)}\n`,
+    count: stories.length,
+  };
 }
 
 // ---- Safeguarding contacts

@@ -329,4 +329,60 @@ describe('telling and moderating stories', () => {
     expect(await story(fresh)).toMatchObject({ body: null, status: 'rejected', public_title: 'Story removed at the teller\'s request', public_good: null });
     expect(await audits(fresh)).toEqual(['story.erased']);
   });
+
+  it('finds the stories a teller told by their email address or phone number, for the moderator of their units, and downloads what we hold', async () => {
+    const byEmail = await insertStory(t.db, s.org.northTeam.id, { public_title: 'Told by email', contact_email: 'jo.bloggs@example.org', safeguarding_at: new Date().toISOString(), safeguarding_note: 'Private safeguarding note' });
+    const byPhone = await insertStory(t.db, s.org.northTeam.id, { public_title: 'Told by phone', contact_email: null, contact_phone: '+44 (0)7700 900123' });
+    await insertStory(t.db, s.org.southTeam.id, { public_title: 'Told in the south', contact_email: 'jo.bloggs@example.org' });
+    await insertStory(t.db, s.org.northTeam.id, { public_title: 'Someone else', contact_email: 'someone@example.org', contact_phone: '07700 900999' });
+    await t.db.db.insertInto('story_responses').values({
+      story_id: byEmail, user_id: s.users.staff, responder_role: 'Ward manager', body: 'Thank you, Jo.', change: 'none', change_description: null,
+      project_id: null, change_idea_id: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString(),
+    }).execute();
+
+    const staff = await signedIn(t, 'staff@example.org');
+    expect((await staff.get('/feedback/tellers')).statusCode).toBe(403);
+    expect((await staff.post('/feedback/tellers', { contact: 'jo.bloggs@example.org' })).statusCode).toBe(403);
+
+    const lead = await signedIn(t, 'lead@example.org');
+    expect((await lead.get('/feedback')).body).toContain('href="/feedback/tellers"');
+    expect((await lead.get('/feedback/tellers')).statusCode).toBe(200);
+    const found = await lead.post('/feedback/tellers', { contact: ' JO.Bloggs@Example.org ' });
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain('We found 1 story told with these details');
+    expect(found.body).toContain(`href="/feedback/moderation/${byEmail}"`);
+    expect(found.body).not.toContain('Told in the south');
+    expect(found.body).not.toContain('Someone else');
+    const phone = await lead.post('/feedback/tellers', { contact: '07700 900 123' });
+    expect(phone.body).toContain(`href="/feedback/moderation/${byPhone}"`);
+    expect(phone.body).not.toContain('Told by email');
+    expect((await lead.post('/feedback/tellers', { contact: 'nobody@example.org' })).body).toContain('We found no stories');
+
+    // Bad input: a 400 naming the field, with what was typed kept.
+    const empty = await lead.post('/feedback/tellers', {});
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Enter the email address or phone number they gave us');
+    const nonsense = await lead.post('/feedback/tellers', { contact: 'call me maybe' });
+    expect(nonsense.statusCode).toBe(400);
+    expect(nonsense.body).toContain('Enter an email address, like name@example.com, or a UK phone number');
+    expect(nonsense.body).toContain('value="call me maybe"');
+    expect((await lead.post('/feedback/tellers/export', { contact: 'not an email@' })).statusCode).toBe(400);
+
+    const file = await lead.post('/feedback/tellers/export', { contact: 'jo.bloggs@example.org' });
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="stories-teller-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(file.headers['cache-control']).toBe('no-store');
+    const held = JSON.parse(file.body) as { stories: { id: number; asTold: { email: string }; responses: { body: string }[]; safeguardingFlaggedAt: string | null }[] };
+    expect(held.stories.map((x) => x.id)).toEqual([byEmail]);
+    expect(held.stories[0]?.asTold.email).toBe('jo.bloggs@example.org');
+    expect(held.stories[0]?.responses.map((r) => r.body)).toEqual(['Thank you, Jo.']);
+    expect(held.stories[0]?.safeguardingFlaggedAt).not.toBeNull();
+    expect(file.body).not.toContain('Private safeguarding note');
+
+    // Audited without the address typed.
+    const rows = await t.db.db.selectFrom('audit_log').select(['action', 'details']).where('action', 'like', 'story.teller_%').orderBy('id').execute();
+    expect(rows.map((r) => r.action)).toEqual(['story.teller_searched', 'story.teller_searched', 'story.teller_searched', 'story.teller_exported']);
+    expect(rows.map((r) => String(r.details)).join()).not.toContain('@');
+    expect(JSON.parse(String(rows[3]?.details))).toEqual({ stories: [byEmail] });
+  });
 });

@@ -33,6 +33,10 @@ const part: MatrixPart = {
     // Texts to tellers with only a phone number: moderators of the story's units.
     'GET /feedback/texts': MODERATORS,
     'POST /feedback/texts/:id/sent': MODERATORS,
+    // A teller's request: moderators only (an empty form: a 400 for them).
+    'GET /feedback/tellers': MODERATORS,
+    'POST /feedback/tellers': MODERATORS,
+    'POST /feedback/tellers/export': MODERATORS,
     'GET /feedback/safeguarding-contacts': MODERATORS,
     // An empty form names no unit: a 400 for moderators.
     'POST /feedback/safeguarding-contacts': MODERATORS,
