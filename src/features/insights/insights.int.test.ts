@@ -6,6 +6,7 @@ import type { ServiceContext } from '../../platform/context.ts';
 import type { ActionStatus, AttendanceRole, AttendanceStatus, InvolvementLevel } from '../../platform/db/types.ts';
 import { insertPerson } from '../involvement/test-support.ts';
 import { insertMeeting, insertSeries } from '../meetings/test-support.ts';
+import { insertStory } from '../stories/test-support.ts';
 import { currentMonth, londonDate } from '../projects/service.ts';
 import { dashboard, monthBefore, monthsUpTo } from './service.ts';
 
@@ -351,6 +352,35 @@ describe('the involvement dashboard', { timeout: 60_000 }, () => {
     const lead = await signedIn('lead@example.org');
     const hub = await lead.get('/involvement');
     expect(hub.body).toContain('href="/insights"');
+  });
+
+  it('shows the story measures at a glance for the same unit and months, linking to their charts', async () => {
+    const response = async (storyId: number, createdAt: string, change: 'none' | 'made') => {
+      await t.db.db.insertInto('story_responses').values({
+        story_id: storyId, user_id: null, responder_role: 'Ward manager', body: 'Thank you.', change, change_description: change === 'made' ? 'A new board' : null,
+        project_id: null, change_idea_id: null, created_at: createdAt, updated_at: createdAt,
+      }).execute();
+    };
+    // North: one story answered in 3 days, one still waiting after 35 days; one change made. South: one story.
+    const answered = await insertStory(t.db, org.northTeam.id, { received_at: daysAgo(40), published_at: daysAgo(40) });
+    await response(answered, daysAgo(37), 'none');
+    await response(answered, daysAgo(2), 'made');
+    await insertStory(t.db, org.northTeam.id, { received_at: daysAgo(35), published_at: daysAgo(35) });
+    await insertStory(t.db, org.southTeam.id, { received_at: daysAgo(30), published_at: daysAgo(30) });
+
+    const lead = await signedIn('lead@example.org');
+    const page = (await lead.get(`/insights?unitId=${org.north.id}`)).body;
+    expect(figure(page, 'storiesReceived').value).toBe('2');
+    expect(figure(page, 'storiesAnswered').value).toBe('50%');
+    expect(figure(page, 'storyChanges').value).toBe('1');
+    const months = monthsUpTo(currentMonth(), 24);
+    expect(figure(page, 'storiesReceived').href).toBe(`/feedback/measures?unit=${org.north.id}&from=${months[0]}&to=${months[23]}`);
+    expect(page).toContain('Stories about North Borough received in the last 24 months');
+    expect(figure((await lead.get(`/insights?unitId=${org.north.id}&months=12`)).body, 'storiesReceived').href).toContain(`from=${months[12]}&`);
+
+    // The whole trust for the admin counts the South story too; another unit's staff see only theirs.
+    expect(figure((await (await signedIn('admin@example.org')).get('/insights')).body, 'storiesReceived').value).toBe('3');
+    expect(figure((await (await signedIn('south@example.org')).get('/insights')).body, 'storiesReceived').value).toBe('1');
   });
 });
 

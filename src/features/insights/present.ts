@@ -295,6 +295,18 @@ export function promptnessCharts(d: Pick<Dashboard, 'promptness' | 'unit' | 'pay
   };
 }
 
+/** The story measures at a glance, each linking to their SPC charts for the same unit and months. */
+function storyFigures(d: Dashboard) {
+  const st = d.stories;
+  if (!st) return [];
+  const href = `/feedback/measures?${new URLSearchParams({ unit: String(st.unit.id), from: st.from, to: st.to }).toString()}`;
+  return [
+    { key: 'storiesReceived', value: count(st.received), label: t('insights.figures.storiesReceived', { count: d.period, unit: st.unit.name }), href },
+    { key: 'storiesAnswered', value: st.due28 ? formatValue(st.within28 / st.due28, true) : t('charts.table.none'), label: t('insights.figures.storiesAnswered', { unit: st.unit.name }), href },
+    { key: 'storyChanges', value: count(st.changesMade), label: t('insights.figures.storyChanges', { count: d.period, unit: st.unit.name }), href },
+  ];
+}
+
 /** Everything the dashboard page shows. */
 export function dashboardView(d: Dashboard) {
   const share = shareChart(d.share, d.unit);
@@ -327,6 +339,7 @@ export function dashboardView(d: Dashboard) {
         label: t('insights.figures.overdueClaims', { count: d.promptness.targetDays }),
         href: d.paymentLinks ? withUnit('/payments/overdue', {}, d.unit) : null,
       },
+      ...storyFigures(d),
     ],
     share,
     attendance,

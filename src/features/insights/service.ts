@@ -6,6 +6,7 @@ import { can, requirePermission, scopePaths, type Principal } from '../../platfo
 import { nameFor, personHref } from '../groups/service.ts';
 import { mayOpenPaymentLists, promptness, type Promptness } from '../payment-reports/service.ts';
 import { unitById, unitsUnder } from '../org/service.ts';
+import { storyMeasures } from '../story-measures/service.ts';
 import {
   currentMonth,
   involvementShare,
@@ -102,6 +103,36 @@ export interface Dashboard {
   promptness: Promptness;
   /** Whether the user may open the claims behind the promptness figures (claims:manage or finance:pay); otherwise counts only. */
   paymentLinks: boolean;
+  /** Stories over the same months, for those who read stories (stories:view); null for anyone else. */
+  stories: StoryFigures | null;
+}
+
+/** The story measures summed over the dashboard's months, for the unit they were worked out for. */
+export interface StoryFigures {
+  unit: OrgUnit;
+  from: string;
+  to: string;
+  received: number;
+  /** Published stories answered within 28 days, of those that have had 28 days (or were answered in them). */
+  within28: number;
+  due28: number;
+  changesMade: number;
+}
+
+/**
+ * The story measures (story-measures, one definition) for the dashboard's unit, or for the first of
+ * the user's units when the dashboard covers them all; null without stories:view there.
+ */
+async function storyFigures(ctx: ServiceContext, unit: OrgUnit | undefined, months: string[], at: Date): Promise<StoryFigures | null> {
+  if (!ctx.principal || !can(ctx.principal, 'stories:view', unit)) return null;
+  try {
+    const m = await storyMeasures(ctx, { ...(unit ? { unit: String(unit.id) } : {}), from: months[0], to: months[months.length - 1] }, at);
+    const sum = (f: (x: (typeof m.months)[number]) => number) => m.months.reduce((a, x) => a + f(x), 0);
+    return { unit: m.unit, from: m.from, to: m.to, received: sum((x) => x.received), within28: sum((x) => x.within28), due28: sum((x) => x.due28), changesMade: sum((x) => x.changesMade) };
+  } catch (err) {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  }
 }
 
 /**
@@ -115,13 +146,14 @@ export async function dashboard(ctx: ServiceContext, query: DashboardQuery, at: 
   const months = monthsUpTo(currentMonth(at), period);
   const first = monthSpan(months[0] as string);
   const last = monthSpan(months[months.length - 1] as string);
-  const [share, meetings, actions, peopleActive, minutes, paid] = await Promise.all([
+  const [share, meetings, actions, peopleActive, minutes, paid, stories] = await Promise.all([
     involvementShareByMonth(ctx, { months: period, through: months[months.length - 1] as string, ...(s.unit ? { unitId: s.unit.id } : {}) }),
     q.meetingsHeld(ctx.db, { prefixes: s.prefixes, from: first.fromInstant, to: at.toISOString() }),
     q.actionCounts(ctx.db, { prefixes: s.prefixes, today: londonDate(at) }),
     q.activePeople(ctx.db, s.prefixes),
     q.minutesByMonth(ctx.db, { prefixes: s.prefixes, fromDate: first.fromDate, toDate: last.toDate }),
     promptness(ctx.db, { prefixes: s.prefixes, months }, at),
+    storyFigures(ctx, s.unit, months, at),
   ]);
   const meetingsByMonth = new Map<string, number>();
   const held = meetings.map((m) => ({ ...m, day: londonDate(new Date(m.starts_at)) }));
@@ -144,6 +176,7 @@ export async function dashboard(ctx: ServiceContext, query: DashboardQuery, at: 
     promptness: paid,
     // Links only when the lists would hold every claim counted: the user pays or approves in every unit counted.
     paymentLinks: s.prefixes.every((path) => mayOpenPaymentLists(s.principal, { path })),
+    stories,
   };
 }
 
