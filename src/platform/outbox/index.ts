@@ -32,27 +32,47 @@ export interface EmailToSend {
   storyId?: number;
 }
 
-/** Write the message in the caller's transaction, so it is sent if and only if the change commits. */
-export async function enqueueEmail(db: Kysely<Database> | Transaction<Database>, email: EmailToSend): Promise<void> {
+/** What every queued message holds; the rest of the row starts the same for all. */
+interface NewMessage {
+  idempotencyKey: string;
+  channel: Channel;
+  recipient: string;
+  subject: string;
+  text: string;
+  personId?: number;
+  format?: string;
+  storyId?: number;
+}
+
+/** Inserts a pending message unless one with the key exists; answers the new row's id, if any. */
+async function insertPending(db: Kysely<Database> | Transaction<Database>, m: NewMessage): Promise<number | undefined> {
   const now = nowIso();
   const row = await db
     .insertInto('outbox')
     .values({
-      idempotency_key: email.idempotencyKey,
-      channel: 'email',
-      recipient: email.to,
-      subject: email.subject,
-      body_text: email.text,
+      idempotency_key: m.idempotencyKey,
+      channel: m.channel,
+      recipient: m.recipient,
+      subject: m.subject,
+      body_text: m.text,
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
       created_at: now,
-      story_id: email.storyId ?? null,
+      person_id: m.personId ?? null,
+      format: m.format ?? null,
+      story_id: m.storyId ?? null,
     })
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (row) await attach(db, row.id, email.attachments);
+  return row?.id;
+}
+
+/** Write the message in the caller's transaction, so it is sent if and only if the change commits. */
+export async function enqueueEmail(db: Kysely<Database> | Transaction<Database>, email: EmailToSend): Promise<void> {
+  const id = await insertPending(db, { ...email, channel: 'email', recipient: email.to });
+  if (id !== undefined) await attach(db, id, email.attachments);
 }
 
 /** A text message about a story, to a teller who left only a phone number. */
@@ -69,23 +89,7 @@ export interface TextToSend {
  * until someone sends it by hand and marks it sent. Enqueueing the same key twice is a no-op.
  */
 export async function enqueueText(db: Kysely<Database> | Transaction<Database>, message: TextToSend): Promise<void> {
-  const now = nowIso();
-  await db
-    .insertInto('outbox')
-    .values({
-      idempotency_key: message.idempotencyKey,
-      channel: 'sms',
-      recipient: message.to,
-      subject: message.subject,
-      body_text: message.text,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-      story_id: message.storyId,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
+  await insertPending(db, { ...message, channel: 'sms', recipient: message.to });
 }
 
 /** Stores each file once and points the message at it (nothing when the message already existed). */
@@ -129,26 +133,10 @@ export async function enqueueForPerson(
   const recipients: Record<Channel, string | null> = { email: p.email, sms: p.phone, phone: p.phone, post: postal || null };
   const channel: Channel | null = recipients[p.preferred_channel] ? p.preferred_channel : p.email ? 'email' : null;
   if (!channel) return null;
-  const now = nowIso();
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      idempotency_key: message.idempotencyKey,
-      channel,
-      recipient: recipients[channel] as string,
-      subject: message.subject,
-      body_text: message.text,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-      person_id: p.id,
-      format: p.format,
-    })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (row && channel === 'email') await attach(db, row.id, message.attachments);
+  const id = await insertPending(db, {
+    idempotencyKey: message.idempotencyKey, channel, recipient: recipients[channel] as string, subject: message.subject, text: message.text, personId: p.id, format: p.format,
+  });
+  if (id !== undefined && channel === 'email') await attach(db, id, message.attachments);
   return channel;
 }
 
