@@ -158,6 +158,11 @@ export async function updateChallenge(db: Db, challengeId: number, values: { tit
   await db.updateTable('workshop_challenges').set(values).where('id', '=', challengeId).execute();
 }
 
+/** Numbers the workshop's challenges 0, 1, 2… in the order given. */
+export async function renumberChallenges(db: Db, ids: readonly number[]): Promise<void> {
+  for (const [position, id] of ids.entries()) await db.updateTable('workshop_challenges').set({ position }).where('id', '=', id).execute();
+}
+
 export async function deleteChallenge(db: Db, challengeId: number): Promise<void> {
   await db.deleteFrom('workshop_challenges').where('id', '=', challengeId).execute();
 }

@@ -62,9 +62,13 @@ async function workshopView(request: FastifyRequest, id: number, forms: PageForm
     votingTag: votingTag(workshop.voting),
     voting: workshop.voting,
     programmeLines: (workshop.programme ?? '').split(/\r?\n/).filter((l) => l.trim() !== ''),
-    challenges: page.challenges.map((c) => ({
+    challenges: page.challenges.map((c, i) => ({
       ...c,
       winner: page.winner?.id === c.id,
+      // Moving is offered where there is somewhere to move to.
+      moveAction: isOrganiser && mayChange ? `${base}/challenges/${c.id}/move` : null,
+      mayMoveUp: i > 0,
+      mayMoveDown: i < page.challenges.length - 1,
       editHref: isOrganiser && mayChange ? `${base}/challenges/${c.id}/edit` : null,
       removeAction: isOrganiser && mayChange ? `${base}/challenges/${c.id}/remove` : null,
     })),
@@ -246,6 +250,13 @@ export default async function workshopsRoutes(app: FastifyInstance): Promise<voi
     reply.flash(t('workshops.challenges.saved'));
     return reply.redirect(`/workshops/${id}`, 303);
   });
+
+  app.post('/workshops/:id/challenges/:challengeId/move', async (request, reply) =>
+    onWorkshopPage(request, reply, async () => {
+      const moved = await workshops.moveChallenge(request.ctx, idParam(request), idParam(request, 'challengeId'), cleanForm(request.body).direction);
+      return t(moved ? 'workshops.challenges.moved' : 'workshops.challenges.notMoved');
+    }, {}, `/workshops/${idParam(request)}#challenges`),
+  );
 
   app.post('/workshops/:id/challenges/:challengeId/remove', async (request, reply) =>
     onWorkshopPage(request, reply, async () => {

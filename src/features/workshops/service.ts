@@ -281,6 +281,30 @@ export async function removeChallenge(ctx: ServiceContext, id: number, challenge
   });
 }
 
+/**
+ * Moves a challenge one place up or down the list, before voting opens (the order is the order
+ * participants read them in). At the top or bottom already, nothing changes. Audited.
+ */
+export async function moveChallenge(ctx: ServiceContext, id: number, challengeId: number, rawDirection: unknown): Promise<boolean> {
+  const { workshop } = await challengeForEdit(ctx, id, challengeId);
+  requireNotOpened(workshop);
+  const direction = rawDirection === 'up' ? -1 : rawDirection === 'down' ? 1 : null;
+  if (direction === null) throw ValidationError.one('direction', 'errors.workshops.directionInvalid');
+  return ctx.db.transaction().execute(async (trx) => {
+    const locked = await q.lockWorkshop(trx, id, ctx.dialect);
+    if (!locked) throw new NotFoundError();
+    requireNotOpened(locked);
+    const ids = (await q.challengesOf(trx, id)).map((c) => c.id);
+    const from = ids.indexOf(challengeId);
+    const to = from + direction;
+    if (from < 0 || to < 0 || to >= ids.length) return false;
+    [ids[from], ids[to]] = [ids[to] as number, ids[from] as number];
+    await q.renumberChallenges(trx, ids);
+    await auditWorkshop(ctx, trx, 'workshop.challenge_moved', id, { challengeId, to });
+    return true;
+  });
+}
+
 // ---- Participants
 
 /**

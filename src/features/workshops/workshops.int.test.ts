@@ -154,6 +154,37 @@ describe('workshops', () => {
     expect((await auditOf(w.id)).map((a) => a.action)).toEqual(['workshop.challenge_added', 'workshop.challenge_updated', 'workshop.challenge_removed']);
   });
 
+  it('moves challenges up and down the list before voting opens, and not after', async () => {
+    const w = await insertWorkshop(t.db.db, { unitId: s.org.northTeam.id, challenges: ['Alpha', 'Bravo', 'Charlie'] });
+    const [alpha, bravo, charlie] = w.challenges as [number, number, number];
+    const titles = async () => (await t.db.db.selectFrom('workshop_challenges').select('title').where('workshop_id', '=', w.id).orderBy('position').orderBy('id').execute()).map((c) => c.title);
+    const organiser = await signedIn(t, 'organiser@example.org');
+    const page = (await organiser.get(`/workshops/${w.id}`)).body;
+    // The first has no "Move up" and the last no "Move down".
+    expect(page.match(/>Move up</g)).toHaveLength(2);
+    expect(page.match(/>Move down</g)).toHaveLength(2);
+
+    expect((await organiser.post(`/workshops/${w.id}/challenges/${charlie}/move`, { direction: 'up' })).statusCode).toBe(303);
+    expect(await titles()).toEqual(['Alpha', 'Charlie', 'Bravo']);
+    await organiser.post(`/workshops/${w.id}/challenges/${alpha}/move`, { direction: 'down' });
+    expect(await titles()).toEqual(['Charlie', 'Alpha', 'Bravo']);
+    // At the end already: nothing changes, and the page says so.
+    await organiser.post(`/workshops/${w.id}/challenges/${bravo}/move`, { direction: 'down' });
+    expect(await titles()).toEqual(['Charlie', 'Alpha', 'Bravo']);
+    expect((await organiser.get(`/workshops/${w.id}`)).body).toContain('That challenge is already at the end of the list');
+    const sideways = await organiser.post(`/workshops/${w.id}/challenges/${bravo}/move`, { direction: 'sideways' });
+    expect(sideways.statusCode).toBe(400);
+    expect(sideways.body).toContain('Choose to move the challenge up or down');
+    const other = await insertWorkshop(t.db.db, { unitId: s.org.northTeam.id, challenges: ['Elsewhere'] });
+    expect((await organiser.post(`/workshops/${w.id}/challenges/${other.challenges[0]}/move`, { direction: 'up' })).statusCode).toBe(404);
+
+    await t.db.db.updateTable('workshops').set({ voting: 'open' }).where('id', '=', w.id).execute();
+    expect((await organiser.post(`/workshops/${w.id}/challenges/${alpha}/move`, { direction: 'up' })).statusCode).toBe(400);
+    expect(await titles()).toEqual(['Charlie', 'Alpha', 'Bravo']);
+    expect((await organiser.get(`/workshops/${w.id}`)).body).not.toContain('>Move up<');
+    expect((await auditOf(w.id)).map((a) => a.action)).toEqual(['workshop.challenge_moved', 'workshop.challenge_moved']);
+  });
+
   it('adds participants by email all or nothing, names the addresses not found and keeps the input', async () => {
     const w = await insertWorkshop(t.db.db, { unitId: s.org.northTeam.id, participants: [s.users.porter] });
     const organiser = await signedIn(t, 'organiser@example.org');

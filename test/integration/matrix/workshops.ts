@@ -20,7 +20,7 @@ const PARTICIPANT = 'DADDDD';
 const OPEN_ROUTES = new Set(['/workshops/:id', '/workshops/:id/vote', '/workshops/:id/results']);
 const TIE_ROUTES = new Set(['/workshops/:id/winner']);
 const SETUP_ROUTES = new Set([
-  '/workshops/:id/edit', '/workshops/:id/challenges', '/workshops/:id/challenges/:challengeId/edit', '/workshops/:id/challenges/:challengeId/remove',
+  '/workshops/:id/edit', '/workshops/:id/challenges', '/workshops/:id/challenges/:challengeId/edit', '/workshops/:id/challenges/:challengeId/move', '/workshops/:id/challenges/:challengeId/remove',
   '/workshops/:id/participants', '/workshops/:id/participants/:participantId/remove', '/workshops/:id/voting',
 ]);
 
@@ -37,6 +37,8 @@ const part: MatrixPart = {
     'POST /workshops/:id/challenges': ORGANISERS,
     'GET /workshops/:id/challenges/:challengeId/edit': ORGANISERS,
     'POST /workshops/:id/challenges/:challengeId/edit': ORGANISERS,
+    // No direction: a 400 for organisers.
+    'POST /workshops/:id/challenges/:challengeId/move': ORGANISERS,
     'POST /workshops/:id/challenges/:challengeId/remove': ORGANISERS,
     'POST /workshops/:id/participants': ORGANISERS,
     'POST /workshops/:id/participants/:participantId/remove': ORGANISERS,
