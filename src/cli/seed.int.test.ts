@@ -6,6 +6,7 @@ import { currentMonth, londonDate, monthEnd } from '../features/projects/service
 import { analyse } from '../spc/index.ts';
 import { DEMO_PEOPLE } from './seed-involvement.ts';
 import { DEMO_FORUM } from './seed-meetings.ts';
+import { DEMO_STORIES, DEMO_STORY, DEMO_WINNING_CHALLENGE, DEMO_WORKSHOP } from './seed-stories.ts';
 import { DEMO_ACCOUNTS, DEMO_MEASURE_VALUES, DEMO_PASSWORD, DEMO_PROJECTS, DEMO_TRUST_NAME } from './seed.ts';
 import { emptyDatabase, runCli, type CliDatabase } from './testing.ts';
 
@@ -322,6 +323,86 @@ describe('alongside seed --demo', { timeout: 60_000 }, () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('adds stories told, moderated, answered and discussed, and a staff workshop with its winner and promises', async () => {
+    expect((await runCli(['seed', '--demo'], { database })).code).toBe(0);
+    const count = async (table: 'stories' | 'story_responses' | 'story_discussions' | 'workshops' | 'promises') => {
+      const h = database.open();
+      try {
+        return Number((await h.db.selectFrom(table).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n);
+      } finally {
+        await h.close();
+      }
+    };
+    const h = database.open();
+    try {
+      const stories = await h.db.selectFrom('stories').selectAll().execute();
+      expect(stories).toHaveLength(DEMO_STORIES.length);
+      const published = stories.filter((s) => s.status === 'published');
+      expect(published.filter((s) => s.consent_publish === 1).length).toBeGreaterThanOrEqual(8);
+      // One only for the teams, one held with its reason, two waiting for moderation.
+      expect(published.filter((s) => s.consent_publish === 0)).toHaveLength(1);
+      expect(stories.filter((s) => s.status === 'held').every((s) => s.status_reason)).toBe(true);
+      expect(stories.filter((s) => s.status === 'new')).toHaveLength(2);
+      expect(published.every((s) => s.published_at !== null && s.moderated_by !== null && s.published_at > s.received_at)).toBe(true);
+
+      // Changes made because of a story, linked to a demo project; and one planned, linked to a change idea.
+      const responses = await h.db.selectFrom('story_responses').selectAll().execute();
+      expect(responses.filter((r) => r.change === 'made' && r.project_id !== null).length).toBeGreaterThanOrEqual(2);
+      expect(responses.some((r) => r.change === 'planned' && r.change_idea_id !== null && r.change_description)).toBe(true);
+      const discussed = await h.db.selectFrom('story_discussion_stories').select('story_id').distinct().execute();
+      expect(discussed.length).toBeGreaterThanOrEqual(3);
+
+      const workshop = await h.db
+        .selectFrom('workshops')
+        .innerJoin('workshop_challenges', 'workshop_challenges.id', 'workshops.winning_challenge_id')
+        .select(['workshops.id', 'workshops.voting', 'workshop_challenges.title as winner'])
+        .where('workshops.title', '=', DEMO_WORKSHOP.title)
+        .executeTakeFirstOrThrow();
+      expect(workshop).toMatchObject({ voting: 'closed', winner: DEMO_WINNING_CHALLENGE });
+      const participants = await h.db.selectFrom('workshop_participants').select('id').where('workshop_id', '=', workshop.id).execute();
+      expect(await h.db.selectFrom('workshop_votes').select('participant_id').where('workshop_id', '=', workshop.id).execute()).toHaveLength(participants.length);
+      const promises = await h.db.selectFrom('promises').select('progress').where('workshop_id', '=', workshop.id).execute();
+      expect(promises).toHaveLength(participants.length);
+      expect(promises.map((p) => p.progress)).toContain('kept');
+    } finally {
+      await h.close();
+    }
+
+    const t = await createTestApp({ database });
+    try {
+      // Anyone sees the published stories and what changed; nobody sees the ones still waiting.
+      const visitor = new Browser(t.app);
+      const site = await visitor.get('/stories');
+      expect(site.statusCode).toBe(200);
+      expect(site.body).toContain(DEMO_STORY.title);
+      expect(site.body).not.toContain('Please call me back about my medication');
+      const saidDid = await visitor.get('/you-said-we-did');
+      expect(saidDid.statusCode).toBe(200);
+      expect(saidDid.body).toContain('Quicker first appointments');
+      const workshop = await t.db.db.selectFrom('workshops').select('id').where('title', '=', DEMO_WORKSHOP.title).executeTakeFirstOrThrow();
+      expect((await visitor.get(`/workshops/${workshop.id}/progress`)).statusCode).toBe(200);
+
+      const lead = new Browser(t.app);
+      await lead.signIn('lead@demo.example.org', DEMO_PASSWORD);
+      const queue = await lead.get('/feedback/moderation');
+      expect(queue.statusCode).toBe(200);
+      expect(queue.body).toContain('Please call me back about my medication');
+      expect((await lead.get('/feedback/measures')).statusCode).toBe(200);
+      const workshops = await lead.get('/workshops');
+      expect(workshops.statusCode).toBe(200);
+      expect(workshops.body).toContain(DEMO_WORKSHOP.title);
+    } finally {
+      await t.close();
+    }
+
+    // A second run adds no stories and no workshop.
+    const before = { stories: await count('stories'), responses: await count('story_responses'), discussions: await count('story_discussions'), workshops: await count('workshops'), promises: await count('promises') };
+    const again = await runCli(['seed', '--demo'], { database });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already there');
+    expect({ stories: await count('stories'), responses: await count('story_responses'), discussions: await count('story_discussions'), workshops: await count('workshops'), promises: await count('promises') }).toEqual(before);
   });
 
   it('gives accounts that sign in with the published demo password', async () => {

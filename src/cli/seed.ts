@@ -9,6 +9,7 @@ import { withDatabase } from './database.ts';
 import { seedInvolvementDemo } from './seed-involvement.ts';
 import { seedMeetingsDemo } from './seed-meetings.ts';
 import { seedPaymentsDemo } from './seed-payments.ts';
+import { seedStoriesDemo } from './seed-stories.ts';
 import { CliError, describeDatabase, say } from './io.ts';
 
 /** One published password for every demo account: the demo is for trying Alongside, never for real data. */
@@ -325,11 +326,15 @@ export interface SeedReport {
   meetingsCreated: number;
   /** Expense and payment claims for the forum's attendees added (0 when they were already there). */
   claimsCreated: number;
+  /** Feedback stories, with their responses and team discussions, added (0 when they were already there). */
+  storiesCreated: number;
+  /** The staff workshop with its votes and promises (0 when it was already there). */
+  workshopsCreated: number;
 }
 
 /** Adds what is missing of the demo organisation; running it again adds nothing. */
 export async function seedDemo(db: Db): Promise<SeedReport> {
-  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0, peopleCreated: 0, meetingsCreated: 0, claimsCreated: 0 };
+  const report = { trust: '', unitsCreated: 0, accountsCreated: 0, projectsCreated: 0, peopleCreated: 0, meetingsCreated: 0, claimsCreated: 0, storiesCreated: 0, workshopsCreated: 0 };
   let trust = await rootUnit(db);
   if (!trust) {
     trust = await insertUnit(db, { name: DEMO_TRUST_NAME, kind: 'trust', parentId: null }, nowIso());
@@ -380,6 +385,10 @@ export async function seedDemo(db: Db): Promise<SeedReport> {
   report.meetingsCreated = await seedMeetingsDemo(db, units, users);
   // Rates, settings and a year of the forum attendees' claims, paid, late, waiting and reversed (seed-payments.ts).
   report.claimsCreated = await seedPaymentsDemo(db, units, users, trust);
+  // Stories told, answered and discussed, and a staff workshop with its promises (seed-stories.ts).
+  const feedback = await seedStoriesDemo(db, units, users);
+  report.storiesCreated = feedback.stories;
+  report.workshopsCreated = feedback.workshops;
   return report;
 }
 
@@ -391,10 +400,10 @@ export async function seedCommand(config: Config, flags: { demo?: boolean }): Pr
   await withDatabase(config, async ({ db }) => {
     const report = await seedDemo(db);
     say(`Database: ${describeDatabase(config.databaseUrl)}`);
-    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0 && report.peopleCreated === 0 && report.meetingsCreated === 0 && report.claimsCreated === 0) {
+    if (report.unitsCreated === 0 && report.accountsCreated === 0 && report.projectsCreated === 0 && report.peopleCreated === 0 && report.meetingsCreated === 0 && report.claimsCreated === 0 && report.storiesCreated === 0 && report.workshopsCreated === 0) {
       say(`The demo organisation is already there under ${report.trust}; nothing was added.`);
     } else {
-      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s), ${report.peopleCreated} people in the involvement register, ${report.meetingsCreated} forum meeting(s), ${report.claimsCreated} expense claim(s).`);
+      say(`Added the demo organisation under ${report.trust}: ${report.unitsCreated} unit(s), ${report.accountsCreated} account(s), ${report.projectsCreated} QI project(s), ${report.peopleCreated} people in the involvement register, ${report.meetingsCreated} forum meeting(s), ${report.claimsCreated} expense claim(s), ${report.storiesCreated} feedback ${report.storiesCreated === 1 ? 'story' : 'stories'}, ${report.workshopsCreated} workshop(s).`);
     }
     say('');
     say('Demo accounts:');
