@@ -155,9 +155,12 @@ async function benchDialect(dialect: Dialect, warmup: number, iterations: number
           { page: '/feedback/measures, trust, 24 months', url: '/feedback/measures' },
           { page: '/feedback/measures, one team', url: `/feedback/measures?unit=${filled.team.id}` },
           { page: '/feedback/measures.csv, trust', url: '/feedback/measures.csv' },
+          // The dashboard sums the same measures for its "at a glance" figures (no projects or meetings here: the stories' share of its time).
+          { page: '/insights, trust, 24 months', url: '/insights' },
         ]) {
           const { timing, body, contentType } = await timePage(app, target.url, cookie, warmup, iterations);
-          if (!target.url.includes('.csv') && !body.includes('id="story-measures-within28-title"')) throw new Error(`${target.url}: no 28-day chart on the page`);
+          const expected = target.url === '/insights' ? 'data-figure="storiesReceived"' : 'id="story-measures-within28-title"';
+          if (!target.url.includes('.csv') && !body.includes(expected)) throw new Error(`${target.url}: no story measures on the page`);
           pages.push({ page: target.page, timing, bare: await timeBare(body, contentType, warmup, iterations) });
         }
         return { dialect, fillSeconds, counts: filled.counts, pages, cohortQueryMs: percentile(cohortMs, 50) };
